@@ -1,0 +1,57 @@
+# Learning from FTX: the two commands a reader needs are `make book` and `make test`.
+# Every target creates its own virtual environment from requirements.txt first.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The environment is rebuilt whenever requirements.txt changes.
+STAMP  := $(VENV)/.req-$(shell sha256sum requirements.txt 2>/dev/null | cut -c1-16)
+NOTEBOOKS = $(shell $(BIN)/python scripts/toc.py)
+BUILD_FLAGS := -W -n --keep-going
+
+.PHONY: help env book test lint unit nbval build-check execute lock clean
+.DEFAULT_GOAL := help
+
+help:        ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.req-* && touch $@
+
+env: $(STAMP) ## create .venv with the pinned packages and the library
+
+book: $(STAMP) ## build the HTML book into _build/html (open _build/html/index.html)
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+test: lint unit nbval build-check ## run every test: lint, library tests, nbval, strict build
+
+lint: $(STAMP) ## ruff over the library, tests, scripts and notebooks
+	$(BIN)/ruff check lib tests scripts $(NOTEBOOKS)
+
+unit: $(STAMP) ## library and tooling tests (hypothesis included)
+	$(BIN)/python -m pytest tests -q
+
+nbval: $(STAMP) ## re-run every notebook in _toc.yml and compare its outputs strictly
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg \
+	  -n 2 --dist loadfile -q $(NOTEBOOKS)
+
+build-check: $(STAMP) ## build the book with warnings as errors, from scratch
+	rm -rf _build/html _build/.doctrees
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+execute: $(STAMP) ## re-execute every notebook in place (after changing a model or a chapter)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.store_widget_state=False $(NOTEBOOKS)
+
+lock:        ## recompile requirements.txt from requirements.in (needs the package registry)
+	$(PYTHON) -m venv .lockenv && .lockenv/bin/pip install --quiet pip-tools
+	.lockenv/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.txt requirements.in
+
+clean:       ## remove the build and the virtual environment
+	rm -rf _build $(VENV) .lockenv
+
+-include mk/*.mk

@@ -1,0 +1,82 @@
+"""One pattern for every chapter's "Try it" control.
+
+``TryIt(draw, controls, alt=...)`` takes a drawing function (keyword arguments
+in, a matplotlib ``Figure`` out) and ipywidgets controls named after its
+arguments. Displayed in a notebook it is *one* output with three
+representations:
+
+* ``application/vnd.jupyter.widget-view+json``: in a live kernel (Jupyter,
+  Binder) the controls and a picture that is redrawn whenever a control moves;
+* ``image/png``: the same figure at the controls' default values, which the
+  built HTML shows (the book's ``_config.yml`` drops widget views from HTML, so
+  no control appears that looks live but cannot move anything);
+* ``text/plain``: a sentence saying which controls exist and that they need a
+  kernel. It never changes between runs, so nbval can compare it strictly.
+
+The picture is a PNG rendered by the kernel (an ``ipywidgets.Image``), not an
+``Output`` widget: redraws send no output messages, so the cell's outputs are
+the same in a headless run as in JupyterLab.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable, Mapping
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+__all__ = ["TryIt", "render_png"]
+
+
+def render_png(fig: Figure) -> bytes:
+    """PNG bytes of a figure, at the figure's own size and resolution."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi)
+    return buffer.getvalue()
+
+
+class TryIt:
+    """A live control for a chapter's figure; see the module docstring."""
+
+    def __init__(self, draw: Callable[..., Figure], controls: Mapping[str, widgets.ValueWidget],
+                 *, alt: str):
+        if not controls:
+            raise ValueError("controls must name at least one widget")
+        if not alt or not alt.strip():
+            raise ValueError("alt must describe the figure for screen-reader users")
+        self.draw = draw
+        self.controls = dict(controls)
+        self.alt = alt
+        self.defaults = {name: w.value for name, w in self.controls.items()}
+        self.default_png = render_png(draw(**self.defaults))
+        self.image = widgets.Image(value=self.default_png, format="png",
+                                   layout=widgets.Layout(max_width="100%", height="auto"))
+        self.caption = widgets.HTML(f'<span role="img" aria-label="{alt}">{alt}</span>')
+        panel = widgets.HBox(list(self.controls.values()),
+                             layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget = widgets.VBox([panel, self.image, self.caption])
+        for w in self.controls.values():
+            w.observe(self._redraw, names="value")
+
+    def values(self) -> dict:
+        """The controls' current values, by argument name."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def figure(self, **overrides) -> Figure:
+        """The figure at the current values, with any overrides (what a redraw shows)."""
+        return self.draw(**{**self.values(), **overrides})
+
+    def _redraw(self, _change=None) -> None:
+        self.image.value = render_png(self.figure())
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        names = ", ".join(w.description or name for name, w in self.controls.items())
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["image/png"] = base64.b64encode(self.default_png).decode("ascii")
+        bundle["text/plain"] = (
+            f"Try it ({names}): in a live Jupyter kernel these controls redraw the figure. "
+            "Without a kernel this is the figure at its default settings."
+        )
+        return bundle
