@@ -8,6 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.req-$(shell sha256sum requirements.txt 2>/dev/null | cut -c1-16)
 NOTEBOOKS = $(shell $(BIN)/python scripts/toc.py)
 BUILD_FLAGS := -W -n --keep-going
+# Tools add their own targets and test steps in mk/<tool>.mk (TEST_EXTRA += ...).
+TEST_EXTRA :=
+-include mk/*.mk
 
 .PHONY: help env book test lint unit nbval build-check execute lock clean
 .DEFAULT_GOAL := help
@@ -26,7 +29,7 @@ env: $(STAMP) ## create .venv with the pinned packages and the library
 book: $(STAMP) ## build the HTML book into _build/html (open _build/html/index.html)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
-test: lint unit nbval build-check ## run every test: lint, library tests, nbval, strict build
+test: lint unit nbval build-check $(TEST_EXTRA) ## run every test: lint, library tests, nbval, strict build, and the tools' checks
 
 lint: $(STAMP) ## ruff over the library, tests, scripts and notebooks
 	$(BIN)/ruff check lib tests scripts $(NOTEBOOKS)
@@ -54,4 +57,3 @@ lock:        ## recompile requirements.txt from requirements.in (needs the packa
 clean:       ## remove the build and the virtual environment
 	rm -rf _build $(VENV) .lockenv
 
--include mk/*.mk

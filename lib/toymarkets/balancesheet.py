@@ -53,8 +53,10 @@ class BalanceSheet:
         missing = set(quantities) - set(prices)
         if missing:
             raise ValueError(f"prices has no entry for {sorted(missing)}")
-        assets = {k: v.non_negative(f"quantities[{k!r}]", q) * v.non_negative(f"prices[{k!r}]", prices[k])
-                  for k, q in quantities.items()}
+        assets = {
+            k: v.non_negative(f"quantities[{k!r}]", q) * v.non_negative(f"prices[{k!r}]", prices[k])
+            for k, q in quantities.items()
+        }
         return cls(assets, liabilities or {})
 
     @property

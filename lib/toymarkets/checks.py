@@ -68,6 +68,8 @@ class Answer:
         if isinstance(want, bool | np.bool_):
             return isinstance(given, bool | np.bool_) and bool(given) == bool(want)
         if isinstance(want, int | float | np.number | np.ndarray | list | tuple):
+            if isinstance(given, str | bytes):
+                return False
             try:
                 got = np.asarray(given, dtype=float)
             except (TypeError, ValueError):
@@ -126,7 +128,7 @@ def check(key: str, given: Any) -> CheckResult:
         if right:
             result = CheckResult(key, RIGHT, "right. Well done.", spec.points, spec.points)
         else:
-            why = f"your answer raised {problem}. " if problem else ""
+            why = f"Your answer raised {problem}. " if problem else ""
             result = CheckResult(key, WRONG, f"not yet right. {why}Hint: {spec.hint}", 0,
                                  spec.points)
     log = os.environ.get(GRADE_LOG_ENV)

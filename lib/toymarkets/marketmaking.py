@@ -160,7 +160,10 @@ def fill_probability(half_spread: float, fill_prob_at_mid: float, fill_decay: fl
 
 
 def expected_book_income(mm: MarketMaker) -> float:
-    r"""Expected spread plus rebate income per step on the book, :math:`2p(\delta)q(\delta + rS_0)`."""
+    r"""Expected spread plus rebate income per step on the book.
+
+    .. math::  2\,p(\delta)\,q\,(\delta + r S_0)
+    """
     p = fill_probability(mm.half_spread, mm.fill_prob_at_mid, mm.fill_decay)
     return 2.0 * p * mm.clip * (mm.half_spread + mm.rebate * mm.s0)
 
@@ -174,8 +177,10 @@ def avellaneda_stoikov(mid: float, inventory: float, gamma: float, sigma: float,
                        fill_decay: float) -> tuple[float, float]:
     r"""Avellaneda & Stoikov (2008), eqs. (29)-(30): reservation price and optimal spread.
 
-    .. math::  r = s - q\gamma\sigma^2\tau, \qquad
-               \delta^a + \delta^b = \gamma\sigma^2\tau + \tfrac{2}{\gamma}\ln\!\left(1 + \tfrac{\gamma}{k}\right)
+    .. math::
+        r = s - q\gamma\sigma^2\tau, \qquad
+        \delta^a + \delta^b = \gamma\sigma^2\tau
+                              + \tfrac{2}{\gamma}\ln\!\left(1 + \tfrac{\gamma}{k}\right)
 
     ``sigma`` is the absolute volatility [USD per sqrt(time)], ``tau`` the time left,
     ``gamma`` > 0 the risk aversion. Returns ``(reservation_price, total_spread)``.
@@ -209,7 +214,7 @@ def simulate(mm: MarketMaker, rng: np.random.Generator, n_paths: int = 1) -> Mar
     book_fills = client_buys.astype(float) + client_sells
     flow = mm.clip * (client_sells.astype(float) - client_buys) - mm.otc_size * otc * otc_side
 
-    # Inventory recursion I_t = (1 - eta)(I_{t-1} + Delta_t): a loop over time, vectorised over paths.
+    # Inventory recursion I_t = (1 - eta)(I_{t-1} + Delta_t): loop over time, vectorised over paths.
     keep = 1.0 - mm.hedge_ratio
     pre_hedge = np.empty(shape)
     carried = np.zeros(n_paths)

@@ -51,7 +51,7 @@ def pnl_against_price(groups: dict[str, tuple[np.ndarray, np.ndarray]], *, title
     for i, (name, (dx, pnl)) in enumerate(groups.items()):
         ax.scatter(dx, pnl, s=14, alpha=0.7, color=COLORS[i], marker=markers[i % 4], label=name)
     ax.axhline(0, color="grey", lw=0.8)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", frameon=True, framealpha=0.9)
     label(ax, x="price change over the run [USD]", y="P&L at the end [USD]", title=title)
     return fig
 
@@ -60,6 +60,7 @@ def pnl_against_price(groups: dict[str, tuple[np.ndarray, np.ndarray]], *, title
 def income_curve(x: np.ndarray, theory: np.ndarray, sim_x: np.ndarray, sim_mean: np.ndarray,
                  sim_se: np.ndarray, *, optimum: float, xlabel: str, ylabel: str, title: str):
     """A closed-form curve with simulated means (and two standard errors) on top."""
+    sim_mean, sim_se = np.asarray(sim_mean, dtype=float), np.asarray(sim_se, dtype=float)
     fig, ax = figure()
     ax.plot(x, theory, color=COLORS[0], label="closed form")
     ax.errorbar(sim_x, sim_mean, yerr=2 * sim_se, fmt="o", color=COLORS[1], ms=4, capsize=2,

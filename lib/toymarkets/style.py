@@ -9,15 +9,15 @@ on units.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import functools
+from contextlib import contextmanager
 
 import matplotlib.pyplot as plt
 from cycler import cycler
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "COLORS", "LINESTYLES", "rc", "figure", "label", "book_style", "styled"]
+__all__ = ["BookFigure", "PALETTE", "COLORS", "LINESTYLES", "rc", "figure", "label", "book_style",
+           "styled"]
 
 #: Okabe-Ito colours by name.
 PALETTE = {
@@ -73,6 +73,22 @@ def styled(func):
     return wrapper
 
 
+class BookFigure(Figure):
+    """A matplotlib Figure that shows itself as a PNG in any notebook front end.
+
+    Figures made outside pyplot have no display hook until pyplot's inline
+    backend happens to load; ``_repr_png_`` makes them display everywhere
+    (JupyterLab, nbconvert, myst-nb) the same way.
+    """
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=self.dpi)
+        return buffer.getvalue()
+
+
 def figure(nrows: int = 1, ncols: int = 1, *, size: tuple[float, float] | None = None, **kwargs):
     """A new figure and axes in the book's style; returns ``(fig, axes)`` like ``plt.subplots``.
 
@@ -80,7 +96,7 @@ def figure(nrows: int = 1, ncols: int = 1, *, size: tuple[float, float] | None =
     notebook and never piles up in memory across widget redraws.
     """
     with plt.rc_context(rc):
-        fig = Figure(figsize=size or rc["figure.figsize"], dpi=rc["figure.dpi"])
+        fig = BookFigure(figsize=size or rc["figure.figsize"], dpi=rc["figure.dpi"])
         axes = fig.subplots(nrows, ncols, **kwargs)
     return fig, axes
 

@@ -37,6 +37,7 @@ def render_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+
 class TryIt:
     """A live control for a chapter's figure; see the module docstring."""
 

@@ -1,0 +1,174 @@
+"""The shared pieces: parameter checks, the balance sheet, self-checks, Try-it, style, toc."""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from toymarkets import _validate as v
+from toymarkets import checks, notebook, style
+from toymarkets.balancesheet import BalanceSheet
+from toymarkets.tryit import TryIt
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import toc  # noqa: E402
+
+# ---------------------------------------------------------------- parameter checks
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: v.probability("ltv", 1.5), r"ltv must be in \[0, 1\], got 1.5"),
+    (lambda: v.positive("price", -2.0), r"price must be in \(0, inf\)"),
+    (lambda: v.non_negative("budget", float("nan")), "budget must be a number"),
+    (lambda: v.in_range("rho", 2, -1, 1), r"rho must be in \[-1, 1\]"),
+    (lambda: v.count("n_steps", 0), r"n_steps must be a whole number in \[1, inf\)"),
+    (lambda: v.count("n_steps", True), "n_steps must be a whole number"),
+    (lambda: v.finite("x", float("inf")), "x must be finite"),
+    (lambda: v.positive("x", "3"), "x must be a real number"),
+])
+def test_checks_name_the_parameter_and_range(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@given(st.floats(0.0, 1.0))
+def test_probability_accepts_the_closed_unit_interval(p):
+    assert v.probability("p", p) == p
+
+
+# ---------------------------------------------------------------- balance sheet
+
+lines = st.dictionaries(st.text(min_size=1, max_size=8), st.floats(0, 1e9), max_size=5)
+
+
+@settings(max_examples=100)
+@given(assets=lines, liabilities=lines)
+def test_equity_is_assets_less_liabilities(assets, liabilities):
+    sheet = BalanceSheet(assets, liabilities)
+    assert sheet.equity == pytest.approx(sum(assets.values()) - sum(liabilities.values()),
+                                         abs=1e-6)
+    assert sheet.is_solvent == (sheet.equity >= 0)
+    frame = sheet.to_frame()
+    assert frame.loc[("Equity", "Assets less liabilities"), "USD"] == pytest.approx(sheet.equity)
+
+
+@settings(max_examples=100)
+@given(assets=lines.filter(bool), cut=st.floats(0, 1))
+def test_haircuts_never_raise_equity(assets, cut):
+    sheet = BalanceSheet(assets, {"loan": 1.0})
+    cut_sheet = sheet.haircut({k: cut for k in assets})
+    assert cut_sheet.equity <= sheet.equity + 1e-9
+    assert cut_sheet.total_assets == pytest.approx((1 - cut) * sheet.total_assets, abs=1e-6)
+    assert sheet.assets == dict(assets)            # the original is untouched
+
+
+def test_balance_sheet_rejects_bad_lines_and_is_immutable():
+    with pytest.raises(ValueError, match="assets\\['FTT'\\]"):
+        BalanceSheet({"FTT": -1.0})
+    with pytest.raises(ValueError, match="haircuts\\['FTT'\\]"):
+        BalanceSheet({"FTT": 1.0}).haircut({"FTT": 1.5})
+    with pytest.raises(ValueError, match="no asset line"):
+        BalanceSheet({"FTT": 1.0}).mark(SOL=2.0)
+    sheet = BalanceSheet.from_holdings({"FTT": 10.0}, {"FTT": 22.0}, {"loan": 100.0})
+    assert sheet.equity == pytest.approx(120.0)
+    assert sheet.leverage == pytest.approx(220.0 / 120.0)
+    assert BalanceSheet({"x": 1.0}, {"y": 2.0}).leverage == math.inf
+    with pytest.raises(TypeError):
+        sheet.assets["FTT"] = 0.0
+
+
+# ---------------------------------------------------------------- self-checks
+
+
+def test_check_says_right_wrong_or_unanswered(tmp_path, monkeypatch):
+    log = tmp_path / "grades.jsonl"
+    monkeypatch.setenv(checks.GRADE_LOG_ENV, str(log))
+    key = "step01.otc_share"
+    right = checks.answer_key(key).expected()
+    verdicts = [checks.check(key, given) for given in (..., None, right * 1.5, "abc", right)]
+    assert [r.status for r in verdicts] == ["unanswered", "unanswered", "wrong", "wrong", "right"]
+    assert [r.points for r in verdicts] == [0, 0, 0, 0, 1]
+    logged = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [row["status"] for row in logged] == [r.status for r in verdicts]
+    # the verdict never shows the right answer
+    for r in verdicts:
+        assert f"{right:.3f}" not in repr(r) and f"{right:.2f}" not in repr(r)
+
+
+def test_check_survives_a_student_function_that_raises():
+    result = checks.check("step01.ticket_fee", lambda run, fee: 1 / 0)
+    assert result.status == "wrong" and "ZeroDivisionError" in result.message
+
+
+@pytest.mark.parametrize("key", ["nonsense", "step99.x", "step01.nope"])
+def test_unknown_keys_are_a_clear_error(key):
+    with pytest.raises(ValueError):
+        checks.check(key, 1.0)
+
+
+def test_answer_comparisons():
+    number = checks.Answer(expected=lambda: 2.0, rtol=1e-3)
+    assert number.is_right(2.001) and not number.is_right(2.01) and not number.is_right("2")
+    assert not number.is_right(float("nan"))
+    vector = checks.Answer(expected=lambda: [1.0, 2.0])
+    assert vector.is_right(np.array([1.0, 2.0])) and not vector.is_right([1.0, 2.0, 3.0])
+    word = checks.Answer(expected=lambda: "B-book")
+    assert word.is_right(" b-book ") and not word.is_right("A-book")
+    with pytest.raises(ValueError):
+        checks.Answer()
+
+
+# ---------------------------------------------------------------- Try it and style
+
+
+def _draw(level=1.0):
+    fig, ax = style.figure()
+    ax.plot([0, 1], [0, level])
+    style.label(ax, x="time [steps]", y="level [USD]")
+    return fig
+
+
+def test_tryit_shows_a_live_widget_a_static_figure_and_a_stable_note():
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, description="level")
+    live = TryIt(_draw, {"level": slider}, alt="A rising line.")
+    bundle = live._repr_mimebundle_()
+    assert {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"} <= set(bundle)
+    assert "level" in bundle["text/plain"] and "0x" not in bundle["text/plain"]
+    before = live.image.value
+    slider.value = 2.0
+    assert live.image.value != before                     # moving the slider redraws
+    assert bundle["image/png"] == live._repr_mimebundle_()["image/png"]   # HTML keeps defaults
+    with pytest.raises(ValueError, match="alt"):
+        TryIt(_draw, {"level": slider}, alt=" ")
+
+
+def test_labels_must_carry_units():
+    fig, ax = style.figure()
+    with pytest.raises(ValueError, match="units"):
+        style.label(ax, x="time", y="price [USD]")
+    assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_palette_is_okabe_ito():
+    assert style.COLORS[:3] == ["#0072B2", "#E69F00", "#009E73"]
+
+
+def test_glue_refuses_non_finite_numbers():
+    with pytest.raises(ValueError, match="x is not a finite number"):
+        notebook.glue("x", np.float64("nan"))
+
+
+# ---------------------------------------------------------------- table of contents
+
+
+def test_every_chapter_notebook_is_in_the_toc_and_every_toc_page_exists():
+    listed = {p.as_posix() for p in toc.pages()}
+    on_disk = {p.relative_to(ROOT).as_posix() for p in (ROOT / "book").glob("*.ipynb")}
+    assert on_disk <= listed, f"not in _toc.yml: {sorted(on_disk - listed)}"
+    assert toc.notebooks(), "the toc lists no notebook"
