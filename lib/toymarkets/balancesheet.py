@@ -31,7 +31,7 @@ def _frozen_lines(name: str, lines: Mapping[str, float]) -> Mapping[str, float]:
     for item, value in dict(lines).items():
         if not isinstance(item, str) or not item:
             raise ValueError(f"{name} line items must be non-empty strings, got {item!r}")
-        checked[item] = v.non_negative(f"{name}[{item!r}]", value)
+        checked[item] = v.non_negative(f"{name}[{item!r}]", value) + 0.0   # no -0.0
     return MappingProxyType(checked)
 
 

@@ -66,6 +66,6 @@ def income_curve(x: np.ndarray, theory: np.ndarray, sim_x: np.ndarray, sim_mean:
     ax.errorbar(sim_x, sim_mean, yerr=2 * sim_se, fmt="o", color=COLORS[1], ms=4, capsize=2,
                 label="simulated mean ± 2 s.e.")
     ax.axvline(optimum, color=PALETTE["black"], ls=":", lw=1.2, label=f"optimum {optimum:.3f}")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper right")
     label(ax, x=xlabel, y=ylabel, title=title)
     return fig
