@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from toymarkets import _validate as v
 from toymarkets import checks, notebook, style
 from toymarkets.balancesheet import BalanceSheet

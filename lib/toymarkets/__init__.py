@@ -8,10 +8,16 @@ module            mechanism
 ================  ==========================================================
 ``prices``        reference price paths (geometric random walk)
 ``marketmaking``  Step 1: delta-neutral market maker and OTC desk
+``toxicflow``     Step 2: B-book, toxic flow, markouts, Glosten-Milgrom quotes
+``pricesupport``  Step 3 (and 5, 7, 14, 15): a price floor defended with a budget
 ``balancesheet``  the balance-sheet type every chapter shares
 ``checks``        exercise self-checks (and the grader's scoring)
 ``style``         the book's figure style (colour-blind-safe palette)
-``plots``         the book's figures, drawn from model results
+``plots``         the book's figures, drawn from model results (``plots_<model>``
+                  for one model's own figures)
+``explore``       each chapter's Try-it control (``explore.stepNN.tryit()``)
+``answers``       exercise answer keys (``answers.stepNN.ANSWERS``)
+``notebook``      glue and tables for chapter notebooks
 ``tryit``         the "Try it" widget pattern
 ================  ==========================================================
 """
