@@ -9,7 +9,8 @@ module            mechanism
 ``prices``        reference price paths (geometric random walk)
 ``marketmaking``  Step 1: delta-neutral market maker and OTC desk
 ``toxicflow``     Step 2: B-book, toxic flow, markouts, Glosten-Milgrom quotes
-``pricesupport``  Step 3 (and 5, 7, 14, 15): a price floor defended with a budget
+``pricesupport``  Step 3 (and 5, 7, 14, 15): a price floor defended with a budget,
+                  Kyle price impact, inventory drift
 ``balancesheet``  the balance-sheet type every chapter shares
 ``checks``        exercise self-checks (and the grader's scoring)
 ``style``         the book's figure style (colour-blind-safe palette)
