@@ -1,0 +1,236 @@
+"""Every chapter's "Try it" control, driven over its whole range (issue 6).
+
+For each chapter in ``_toc.yml`` (so a new chapter is covered with no edit), its
+``toymarkets.explore.stepNN.tryit()`` is swept over every corner of its controls
+(each slider's min and max, each dropdown option) and a seeded sample of the
+values a student can pick (``scripts/widget_sweep.py``, which the benchmark
+shares). At every point the figure a student would see must be drawn without an
+exception or a warning, plot only finite numbers, label its axes, and leave no
+figure behind in pyplot (a live kernel would show it in the next cell's output).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from toymarkets.tryit import TryIt, render_png
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import toc  # noqa: E402
+import widget_sweep as sweep  # noqa: E402
+
+CHAPTERS = toc.notebooks()
+RANDOM_POINTS = 24
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _id(notebook: Path) -> str:
+    return notebook.stem
+
+
+def _plotted(fig: Figure):
+    """Every array of numbers the figure draws, with a name saying where it is."""
+    for i, ax in enumerate(fig.axes):
+        where = f"axes {i} ({ax.get_ylabel() or 'no label'})"
+        yield f"{where} limits", np.array([ax.get_xlim(), ax.get_ylim()])
+        for line in ax.lines:
+            yield f"{where} line {line.get_label()!r}", line.get_xydata()
+        for coll in ax.collections:
+            name = f"{where} {type(coll).__name__} {coll.get_label()!r}"
+            yield f"{name} offsets", np.ma.compressed(coll.get_offsets())
+            if isinstance(coll, LineCollection):
+                for seg in coll.get_segments():
+                    yield f"{name} segment", seg
+            else:
+                for path in coll.get_paths():
+                    yield f"{name} path", path.vertices
+        for patch in ax.patches:
+            if isinstance(patch, Rectangle):
+                box = [patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()]
+                yield f"{where} bar {patch.get_label()!r}", np.array(box)
+            else:
+                yield f"{where} {type(patch).__name__}", patch.get_path().vertices
+        for image in ax.images:
+            yield f"{where} image", np.ma.compressed(image.get_array())
+
+
+def _has_data(ax) -> bool:
+    return bool(ax.lines or ax.collections or ax.patches or ax.images)
+
+
+def problems(fig) -> list[str]:
+    """What is wrong with a figure a student would see: non-finite data, unlabelled axes."""
+    if not isinstance(fig, Figure):
+        return [f"draw returned a {type(fig).__name__}, not a matplotlib Figure"]
+    found = []
+    for name, data in _plotted(fig):
+        values = np.asarray(data, dtype=float)
+        if not np.all(np.isfinite(values)):
+            found.append(f"{name}: {np.count_nonzero(~np.isfinite(values))} NaN or infinite values")
+    data_axes = [ax for ax in fig.axes if ax.get_visible() and _has_data(ax)
+                 and ax.get_label() != "<colorbar>"]
+    if not data_axes:
+        found.append("the figure draws nothing")
+    for i, ax in enumerate(data_axes):
+        if not ax.get_ylabel().strip():
+            found.append(f"axes {i} has no y label")
+        siblings = ax.get_shared_x_axes().get_siblings(ax)
+        if not any(s.get_xlabel().strip() for s in siblings):
+            found.append(f"axes {i} has no x label (nor does an axes sharing its x)")
+    return found
+
+
+def _draw_checked(tryit: TryIt, point: dict) -> bytes:
+    """Draw and render one point as a live redraw does, with every warning an error."""
+    open_before = plt.get_fignums()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            fig = tryit.figure(**point)
+            png = render_png(fig)
+        except Exception as exc:
+            exc.add_note(f"Try-it point {point}")
+            raise
+    assert plt.get_fignums() == open_before, f"{point}: draw left a figure open in pyplot"
+    assert png.startswith(PNG_SIGNATURE), f"{point}: the rendered figure is not a PNG"
+    found = problems(fig)
+    assert not found, f"{point}: " + "; ".join(found)
+    return png
+
+
+# --------------------------------------------------------------------------- chapters
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=_id)
+def test_every_chapter_has_a_tryit(notebook):
+    module = importlib.import_module(sweep.explore_module(notebook))
+    assert callable(getattr(module, "tryit", None)), f"{module.__name__} defines no tryit()"
+    tryit = module.tryit()
+    assert isinstance(tryit, TryIt)
+    assert tryit.alt.strip(), "the Try-it figure needs alt text"
+    for name, control in tryit.controls.items():
+        assert (control.description or "").strip(), f"control {name} has no visible label"
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=_id)
+def test_tryit_draws_a_clean_figure_over_its_whole_range(notebook):
+    tryit = sweep.load_tryit(notebook)
+    # The static page shows the figure at the defaults: it must pass too, and be
+    # what drawing the defaults again gives (seeded, so the same picture).
+    assert _draw_checked(tryit, tryit.defaults) == tryit.default_png
+    seed = int(sweep.explore_module(notebook)[-2:])
+    points = sweep.sweep_points(tryit, RANDOM_POINTS, seed=seed)
+    for point in points:
+        _draw_checked(tryit, point)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=_id)
+def test_moving_the_controls_redraws_the_picture(notebook):
+    """What the observer puts in the widget's Image is the figure at the controls' values."""
+    tryit = sweep.load_tryit(notebook)
+    seed = int(sweep.explore_module(notebook)[-2:])
+    for point in sweep.random_points(tryit, 1, seed=seed + 100):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for name, value in point.items():
+                tryit.controls[name].value = value
+        assert tryit.values() == point
+        assert tryit.image.value == render_png(tryit.draw(**point))
+
+
+# --------------------------------------------------------------------------- the sweep
+
+
+def _fake(**controls):
+    return SimpleNamespace(controls=controls)
+
+
+def test_corners_are_every_combination_of_extremes():
+    fake = _fake(a=widgets.FloatSlider(value=0.1, min=0.0, max=0.3, step=0.1),
+                 b=widgets.Dropdown(options=[("low", 1), ("mid", 2), ("high", 3)], value=2),
+                 c=widgets.Checkbox(value=False))
+    points = sweep.corner_points(fake)
+    assert len(points) == 2 * 3 * 2
+    assert {(p["a"], p["b"], p["c"]) for p in points} == {
+        (a, b, c) for a in (0.0, 0.3) for b in (1, 2, 3) for c in (False, True)}
+
+
+def test_random_points_lie_on_the_grid_a_student_can_reach():
+    fake = _fake(x=widgets.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.25),
+                 n=widgets.IntSlider(value=4, min=2, max=10, step=4),
+                 g=widgets.FloatLogSlider(value=10.0, base=10, min=0, max=2, step=1),
+                 r=widgets.IntRangeSlider(value=(1, 2), min=0, max=3, step=1))
+    points = sweep.random_points(fake, 200, seed=7)
+    assert {p["x"] for p in points} == {-0.5, -0.25, 0.0, 0.25, 0.5}
+    assert {p["n"] for p in points} == {2, 6, 10}
+    assert {p["g"] for p in points} == {1.0, 10.0, 100.0}
+    assert all(0 <= p["r"][0] <= p["r"][1] <= 3 for p in points)
+    assert sweep.random_points(fake, 20, seed=7) == points[:20]
+
+
+@pytest.mark.parametrize("control", [widgets.FloatText(value=1.0), widgets.Text(value="x")],
+                         ids=["FloatText", "Text"])
+def test_a_control_without_a_bounded_range_is_refused(control):
+    with pytest.raises(TypeError, match=type(control).__name__):
+        sweep.corner_points(_fake(v=control))
+    with pytest.raises(TypeError, match=type(control).__name__):
+        sweep.random_points(_fake(v=control), 1, seed=0)
+
+
+def test_a_bad_figure_is_caught():
+    fig, ax = plt.subplots()
+    plt.close(fig)
+    ax.plot([0.0, 1.0, 2.0], [1.0, np.nan, np.inf])
+    ax.set_xlabel("time [steps]")
+    found = problems(fig)
+    assert any("2 NaN or infinite" in p for p in found)
+    assert any("no y label" in p for p in found)
+
+
+def _line_figure(level: float, *, pyplot: bool = False) -> Figure:
+    fig = plt.figure() if pyplot else Figure()
+    ax = fig.subplots()
+    ax.plot([0.0, 1.0], [0.0, np.log(level)])
+    ax.set_xlabel("time [steps]")
+    ax.set_ylabel("log level [1]")
+    return fig
+
+
+def _tryit(draw) -> TryIt:
+    level = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.5, description="level")
+    return TryIt(draw, {"level": level}, alt="A line.")
+
+
+def test_a_warning_while_drawing_fails_the_sweep():
+    tryit = _tryit(_line_figure)   # log(0) at the slider's minimum: a RuntimeWarning
+    with pytest.raises(RuntimeWarning, match="divide by zero"):
+        _draw_checked(tryit, {"level": 0.0})
+
+
+def test_a_figure_left_open_in_pyplot_fails_the_sweep():
+    tryit = _tryit(lambda level: _line_figure(level + 1.0, pyplot=True))
+    plt.close("all")
+    try:
+        with pytest.raises(AssertionError, match="left a figure open in pyplot"):
+            _draw_checked(tryit, {"level": 1.0})
+    finally:
+        plt.close("all")
+
+
+@pytest.mark.parametrize("name", ["figure.ipynb", "book/1-one.ipynb", "book/intro.md"])
+def test_a_chapter_file_name_without_a_step_number_is_refused(name):
+    with pytest.raises(ValueError, match="two-digit step number"):
+        sweep.explore_module(name)
