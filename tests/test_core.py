@@ -173,3 +173,19 @@ def test_every_chapter_notebook_is_in_the_toc_and_every_toc_page_exists():
     on_disk = {p.relative_to(ROOT).as_posix() for p in (ROOT / "book").glob("*.ipynb")}
     assert on_disk <= listed, f"not in _toc.yml: {sorted(on_disk - listed)}"
     assert toc.notebooks(), "the toc lists no notebook"
+
+
+@pytest.mark.parametrize("value", [3, 2.5, np.float64(221.37), "text", np.int64(7)])
+def test_glue_writes_the_record_myst_nb_writes(value, monkeypatch):
+    """Our glue must emit exactly what myst_nb.glue(name, value, display=False) emits."""
+    import IPython.display
+    import myst_nb.ext.glue as myst_glue
+
+    calls = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setattr(myst_glue, "ipy_display", lambda *a, **k: calls.append((a, k)))
+    notebook.glue("value", value)
+    plain = value.item() if isinstance(value, np.generic) else value
+    myst_glue.glue("value", plain, display=False)
+    assert len(calls) == 2 and calls[0] == calls[1]
+    assert notebook.GLUE_PREFIX == myst_glue.GLUE_PREFIX
