@@ -47,7 +47,8 @@ build-check: $(STAMP) ## build the book with warnings as errors, from scratch
 
 execute: $(STAMP) ## re-execute every notebook in place (after changing a model or a chapter)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.store_widget_state=False $(NOTEBOOKS)
+	  --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.store_widget_state=False \
+	  --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 lock:        ## recompile requirements.txt from requirements.in (needs the package registry)
 	$(PYTHON) -m venv .lockenv && .lockenv/bin/pip install --quiet pip-tools

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from contextlib import contextmanager
 
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 from cycler import cycler
 from matplotlib.figure import Figure
 
@@ -58,7 +58,7 @@ rc = {
 @contextmanager
 def book_style():
     """Context manager: matplotlib settings of the book, restored afterwards."""
-    with plt.rc_context(rc):
+    with mpl.rc_context(rc):
         yield
 
 
@@ -67,7 +67,7 @@ def styled(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with plt.rc_context(rc):
+        with mpl.rc_context(rc):
             return func(*args, **kwargs)
 
     return wrapper
@@ -95,7 +95,7 @@ def figure(nrows: int = 1, ncols: int = 1, *, size: tuple[float, float] | None =
     The figure is not registered with pyplot, so it never shows twice in a
     notebook and never piles up in memory across widget redraws.
     """
-    with plt.rc_context(rc):
+    with mpl.rc_context(rc):
         fig = BookFigure(figsize=size or rc["figure.figsize"], dpi=rc["figure.dpi"])
         axes = fig.subplots(nrows, ncols, **kwargs)
     return fig, axes

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from .. import marketmaking as mm
 from ..checks import Answer
 
 
+@cache
 def _otc_share() -> float:
-    run = mm.simulate(mm.MarketMaker(), np.random.default_rng(2022), n_paths=500)
+    run = mm.simulate(mm.MarketMaker(), np.random.default_rng(2022), n_paths=200)
     totals = run.totals()
     return float(totals["spread_otc"].mean() / totals["total"].mean())
 
@@ -33,7 +36,7 @@ def _judge_ticket_fee(student_function) -> bool:
 ANSWERS = {
     "otc_share": Answer(
         expected=_otc_share, rtol=5e-3,
-        hint="average the OTC spread column and the total column over all 500 paths first, "
+        hint="average the OTC spread column and the total column over all 200 days first, "
              "then divide; give a fraction, not a percentage."),
     "ticket_fee": Answer(
         judge=_judge_ticket_fee,
