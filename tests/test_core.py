@@ -189,3 +189,23 @@ def test_glue_writes_the_record_myst_nb_writes(value, monkeypatch):
     myst_glue.glue("value", plain, display=False)
     assert len(calls) == 2 and calls[0] == calls[1]
     assert notebook.GLUE_PREFIX == myst_glue.GLUE_PREFIX
+
+
+def test_matches_reference_compares_shape_values_and_dtype():
+    ref = lambda x: np.arange(x) * 0.5  # noqa: E731
+    assert checks.matches_reference(lambda x: np.arange(x) / 2, ref, [1, 3, 5])
+    assert not checks.matches_reference(lambda x: np.arange(x + 1) / 2, ref, [3])
+    assert not checks.matches_reference(lambda x: np.arange(x) * 0.5 + 1e-6, ref, [3])
+    mask = lambda x: np.arange(x) % 2 == 0  # noqa: E731
+    assert checks.matches_reference(mask, mask, [4], exact=True)
+    assert not checks.matches_reference(lambda x: mask(x).astype(int), mask, [4], exact=True)
+
+
+def test_replace_rechecks_and_names_unknown_parameters():
+    from toymarkets.marketmaking import MarketMaker
+
+    with pytest.raises(ValueError, match="MarketMaker has no parameter"):
+        MarketMaker().replace(nope=1)
+    with pytest.raises(ValueError, match="hedge_ratio"):
+        MarketMaker().replace(hedge_ratio=2.0)
+    assert MarketMaker().replace(hedge_ratio=0.5).hedge_ratio == 0.5

@@ -7,10 +7,11 @@ and the range it must lie in (and a widget can never drive a model into a NaN).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from numbers import Integral, Real
 
-__all__ = ["in_range", "positive", "non_negative", "probability", "count", "finite"]
+__all__ = ["in_range", "positive", "non_negative", "probability", "count", "finite", "Parameters"]
 
 
 def _real(name: str, value) -> float:
@@ -70,3 +71,20 @@ def count(name: str, value, lo: int = 1, hi: int | None = None) -> int:
         upper = "inf)" if hi is None else f"{hi}]"
         raise ValueError(f"{name} must be a whole number in [{lo}, {upper}, got {value!r}")
     return value
+
+
+class Parameters:
+    """Base of the library's frozen parameter dataclasses.
+
+    Subclasses check every field in ``__post_init__``; :meth:`replace` builds a
+    copy through the constructor, so the copy is checked again, and names an
+    unknown parameter instead of silently ignoring it.
+    """
+
+    def replace(self, **changes):
+        """A copy with some fields changed (and checked again)."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no parameter {sorted(unknown)}")
+        return dataclasses.replace(self, **changes)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Answer", "CheckResult", "check", "answer_key", "GRADE_LOG_ENV"]
+__all__ = ["Answer", "CheckResult", "check", "answer_key", "matches_reference", "GRADE_LOG_ENV"]
 
 GRADE_LOG_ENV = "TOYMARKETS_GRADE_LOG"
 
@@ -137,3 +137,25 @@ def check(key: str, given: Any) -> CheckResult:
             fh.write(json.dumps({"key": key, "status": result.status, "points": result.points,
                                  "max_points": result.max_points}) + "\n")
     return result
+
+
+def matches_reference(student_function, reference, inputs, *, exact: bool = False,
+                      rtol: float = 1e-9, atol: float = 1e-9) -> bool:
+    """True when ``student_function(x)`` gives what ``reference(x)`` gives for every ``x``.
+
+    For judging an exercise whose answer is a function: outputs are compared as
+    arrays of the same shape, exactly (``exact``, e.g. boolean masks) or within
+    ``rtol``/``atol``. A student function that raises is the caller's to catch
+    (:func:`check` reports the exception).
+    """
+    for x in inputs:
+        want = np.asarray(reference(x))
+        got = np.asarray(student_function(x))
+        if got.shape != want.shape:
+            return False
+        if exact:
+            if got.dtype != want.dtype or not np.array_equal(got, want):
+                return False
+        elif not np.allclose(got.astype(float), want.astype(float), rtol=rtol, atol=atol):
+            return False
+    return True

@@ -41,7 +41,7 @@ References: Ho & Stoll (1981), Avellaneda & Stoikov (2008).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -73,7 +73,7 @@ COMPONENTS = {
 
 
 @dataclass(frozen=True)
-class MarketMaker:
+class MarketMaker(v.Parameters):
     """Parameters of the Step 1 market maker; every field is checked on construction."""
 
     s0: float = 100.0               #: starting mid price [USD], > 0
@@ -104,13 +104,6 @@ class MarketMaker:
         v.probability("otc_prob", self.otc_prob)
         v.non_negative("otc_size", self.otc_size, 1e9)
         v.in_range("otc_half_spread", self.otc_half_spread, 0.0, self.s0, hi_open=True)
-
-    def replace(self, **changes) -> MarketMaker:
-        """A copy with some fields changed (and checked again)."""
-        unknown = set(changes) - {f.name for f in fields(self)}
-        if unknown:
-            raise ValueError(f"MarketMaker has no parameter {sorted(unknown)}")
-        return MarketMaker(**{**self.__dict__, **changes})
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ References: Kyle (1985); Shleifer & Vishny (1992); Brunnermeier & Pedersen (2009
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -105,7 +105,7 @@ COMPONENTS = {
 
 
 @dataclass(frozen=True)
-class PriceSupport:
+class PriceSupport(v.Parameters):
     """Parameters of the price-support model; every field is checked on construction.
 
     The defaults are FTT-like in scale (a token near 25 USD, 4% daily moves) and
@@ -143,13 +143,6 @@ class PriceSupport:
         v.count("client_trades", self.client_trades, 0, 10_000)
         v.non_negative("clip", self.clip, 1e3)
         v.probability("hedge_ratio", self.hedge_ratio)
-
-    def replace(self, **changes) -> PriceSupport:
-        """A copy with some fields changed (and checked again)."""
-        unknown = set(changes) - {f.name for f in fields(self)}
-        if unknown:
-            raise ValueError(f"PriceSupport has no parameter {sorted(unknown)}")
-        return PriceSupport(**{**self.__dict__, **changes})
 
 
 @dataclass(frozen=True)

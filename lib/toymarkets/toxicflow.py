@@ -100,7 +100,7 @@ O'Hara (2012).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -150,7 +150,7 @@ _SHARE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
-class ToxicFlow:
+class ToxicFlow(v.Parameters):
     """Parameters of the Step 2 model; every field is checked on construction."""
 
     s0: float = 100.0                   #: leading venue's starting price [USD], > 0
@@ -200,13 +200,6 @@ class ToxicFlow:
     def toxic_share(self) -> float:
         """Share of volume that is informed or liquidation flow."""
         return float(self.share_informed + self.share_liquidation)
-
-    def replace(self, **changes) -> ToxicFlow:
-        """A copy with some fields changed (and checked again)."""
-        unknown = set(changes) - {f.name for f in fields(self)}
-        if unknown:
-            raise ValueError(f"ToxicFlow has no parameter {sorted(unknown)}")
-        return ToxicFlow(**{**self.__dict__, **changes})
 
     def with_toxic_share(self, toxic_share: float, liquidation_part: float | None = None):
         """A copy whose informed plus liquidation share is ``toxic_share`` (in [0, 1]).

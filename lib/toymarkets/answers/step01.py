@@ -7,7 +7,7 @@ from functools import cache
 import numpy as np
 
 from .. import marketmaking as mm
-from ..checks import Answer
+from ..checks import Answer, matches_reference
 
 
 @cache
@@ -23,14 +23,11 @@ def _reference_ticket_fee(run: mm.MarketMakerRun, fee: float) -> np.ndarray:
 
 
 def _judge_ticket_fee(student_function) -> bool:
-    for hedge_ratio, fee in ((1.0, 0.5), (0.3, 0.2), (0.0, 1.0)):
-        params = mm.MarketMaker(hedge_ratio=hedge_ratio, n_steps=300)
-        run = mm.simulate(params, np.random.default_rng(7), n_paths=20)
-        got = np.asarray(student_function(run, fee), dtype=float)
-        want = _reference_ticket_fee(run, fee)
-        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-9):
-            return False
-    return True
+    cases = ((mm.simulate(mm.MarketMaker(hedge_ratio=eta, n_steps=300),
+                          np.random.default_rng(7), n_paths=20), fee)
+             for eta, fee in ((1.0, 0.5), (0.3, 0.2), (0.0, 1.0)))
+    return matches_reference(lambda case: student_function(*case),
+                             lambda case: _reference_ticket_fee(*case), cases)
 
 
 ANSWERS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import toxicflow as tf
-from ..checks import Answer
+from ..checks import Answer, matches_reference
 
 
 def _break_even_fee() -> float:
@@ -25,15 +25,11 @@ def _reference_profitable_informed(run: tf.ToxicFlowRun) -> np.ndarray:
 
 
 def _judge_profitable_informed(student_function) -> bool:
-    for changes, seed in (({}, 1), ({"lag": 0, "catch_up": 0.5, "fee": 5e-4}, 2),
-                          ({"half_spread": 0.05, "share_informed": 0.3, "share_uninformed": 0.55},
-                           3)):
-        run = tf.simulate(tf.ToxicFlow(**changes), np.random.default_rng(seed), 3_000)
-        got = np.asarray(student_function(run))
-        want = _reference_profitable_informed(run)
-        if got.shape != want.shape or got.dtype != bool or not np.array_equal(got, want):
-            return False
-    return True
+    cases = (({}, 1), ({"lag": 0, "catch_up": 0.5, "fee": 5e-4}, 2),
+             ({"half_spread": 0.05, "share_informed": 0.3, "share_uninformed": 0.55}, 3))
+    runs = (tf.simulate(tf.ToxicFlow(**changes), np.random.default_rng(seed), 3_000)
+            for changes, seed in cases)
+    return matches_reference(student_function, _reference_profitable_informed, runs, exact=True)
 
 
 ANSWERS = {

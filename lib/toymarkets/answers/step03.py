@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import pricesupport as ps
-from ..checks import Answer
+from ..checks import Answer, matches_reference
 
 
 def _exhausted_share() -> float:
@@ -26,13 +26,8 @@ def _judge_liquidation(student_function) -> bool:
         ps.PriceSupport(n_steps=200, drift=-0.005, impact=3.0),         # long and deep underwater
         ps.PriceSupport(n_steps=100, budget=0.0, hedge_ratio=0.0),      # short or long client book
     )
-    for params in cases:
-        run = ps.simulate(params, np.random.default_rng(11), n_paths=30)
-        got = np.asarray(student_function(run), dtype=float)
-        want = _reference_liquidation(run)
-        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-9):
-            return False
-    return True
+    runs = (ps.simulate(params, np.random.default_rng(11), n_paths=30) for params in cases)
+    return matches_reference(student_function, _reference_liquidation, runs)
 
 
 ANSWERS = {
