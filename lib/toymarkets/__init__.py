@@ -11,6 +11,7 @@ module            mechanism
 ``toxicflow``     Step 2: B-book, toxic flow, markouts, Glosten-Milgrom quotes
 ``pricesupport``  Step 3 (and 5, 7, 14, 15): a price floor defended with a budget,
                   Kyle price impact, inventory drift
+``hedging``       proportional hedging of client flow (Steps 1, 3 and later)
 ``balancesheet``  the balance-sheet type every chapter shares
 ``checks``        exercise self-checks (and the grader's scoring)
 ``style``         the book's figure style (colour-blind-safe palette)

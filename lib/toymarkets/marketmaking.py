@@ -48,6 +48,7 @@ import pandas as pd
 
 from . import _validate as v
 from .balancesheet import BalanceSheet
+from .hedging import proportional_hedge
 from .prices import random_walk
 
 __all__ = [
@@ -207,14 +208,8 @@ def simulate(mm: MarketMaker, rng: np.random.Generator, n_paths: int = 1) -> Mar
     book_fills = client_buys.astype(float) + client_sells
     flow = mm.clip * (client_sells.astype(float) - client_buys) - mm.otc_size * otc * otc_side
 
-    # Inventory recursion I_t = (1 - eta)(I_{t-1} + Delta_t): loop over time, vectorised over paths.
-    keep = 1.0 - mm.hedge_ratio
-    pre_hedge = np.empty(shape)
-    carried = np.zeros(n_paths)
-    for t in range(mm.n_steps):
-        pre_hedge[:, t] = carried + flow[:, t]
-        carried = keep * pre_hedge[:, t]
-    hedges = -mm.hedge_ratio * pre_hedge
+    # Inventory recursion I_t = (1 - eta)(I_{t-1} + Delta_t), see toymarkets.hedging.
+    pre_hedge, hedges = proportional_hedge(flow, mm.hedge_ratio)
     inventory = pre_hedge + hedges
 
     # Cash ledger, trade by trade: clients pay the ask / receive the bid, the hedge pays c.

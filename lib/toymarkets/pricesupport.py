@@ -86,6 +86,7 @@ import pandas as pd
 
 from . import _validate as v
 from .balancesheet import BalanceSheet
+from .hedging import proportional_hedge
 
 __all__ = [
     "PriceSupport",
@@ -322,18 +323,7 @@ def simulate(params: PriceSupport, rng: np.random.Generator, n_paths: int = 1) -
         budget_left[:, t + 1] = left
 
     # The client book J_t = (1 - eta)(J_{t-1} + Delta_t), as in Step 1; the support stock is kept.
-    if p.hedge_ratio == 1.0:          # the two ends need no loop
-        pre_hedge = client_flow.copy()
-    elif p.hedge_ratio == 0.0:
-        pre_hedge = np.cumsum(client_flow, axis=1)
-    else:
-        keep = 1.0 - p.hedge_ratio
-        pre_hedge = np.empty(shape)
-        book = np.zeros(n_paths)
-        for t in range(p.n_steps):
-            pre_hedge[:, t] = book + client_flow[:, t]
-            book = keep * pre_hedge[:, t]
-    hedges = -p.hedge_ratio * pre_hedge
+    _, hedges = proportional_hedge(client_flow, p.hedge_ratio)
     delta_inventory = bought + (client_flow + hedges)
     inventory = np.hstack([start, np.cumsum(delta_inventory, axis=1)])
     traded = price[:, 1:]
