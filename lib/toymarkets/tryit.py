@@ -73,6 +73,9 @@ class TryIt:
                              layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = widgets.VBox([panel, self.image, self.caption])
         for w in self.controls.values():
+            # A redraw takes about 0.1 s: redraw when a drag ends, not at every pixel of it.
+            if w.has_trait("continuous_update"):
+                w.continuous_update = False
             w.observe(self._redraw, names="value")
 
     def values(self) -> dict:
