@@ -141,6 +141,8 @@ def test_tryit_shows_a_live_widget_a_static_figure_and_a_stable_note():
     bundle = live._repr_mimebundle_()
     assert {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"} <= set(bundle)
     assert "level" in bundle["text/plain"] and "0x" not in bundle["text/plain"]
+    # one look and one update rule for every chapter's controls
+    assert slider.style.description_width == "initial" and slider.continuous_update is False
     before = live.image.value
     slider.value = 2.0
     assert live.image.value != before                     # moving the slider redraws

@@ -458,3 +458,22 @@ def test_figures_draw_labelled_axes():
         pp.budget_runs_out(object(), title="t")
     with pytest.raises(ValueError, match="groups"):
         pp.pnl_against_business({}, title="t")
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_steps=st.integers(2, 60))
+def test_marks_at_every_step_follow_the_p_and_l(seed, n_steps):
+    """Marked at market, wealth after step t is the cumulative P&L to t; at fair value it is
+    that less the inventory times the price's premium over fair value."""
+    run = ps.simulate(ps.PriceSupport(n_steps=n_steps), np.random.default_rng(seed), n_paths=3)
+    cumulative = sum(np.cumsum(run.components[k], axis=1) for k in ps.COMPONENTS)
+    for t in (1, n_steps // 2, n_steps):
+        np.testing.assert_allclose(run.mark_to_market(t), cumulative[:, t - 1],
+                                   rtol=1e-9, atol=1e-9)
+        gap = run.price[:, t] - run.fair_value[:, t]
+        np.testing.assert_allclose(run.mark_to_fair_value(t),
+                                   run.mark_to_market(t) - run.inventory[:, t] * gap,
+                                   rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(run.mark_to_market(), run.mark_to_market(n_steps))
+    with pytest.raises(ValueError, match="step"):
+        run.mark_to_market(n_steps + 1)

@@ -173,13 +173,21 @@ class SupportRun:
     def n_paths(self) -> int:
         return self.price.shape[0]
 
-    def mark_to_market(self) -> np.ndarray:
-        """Final cash plus final inventory at the final market price, per path [million USD]."""
-        return self.cash[:, -1] + self.inventory[:, -1] * self.price[:, -1]
+    def mark_to_market(self, step: int | None = None) -> np.ndarray:
+        """Cash plus inventory at the market price after ``step`` (default: the end),
+        per path [million USD]."""
+        t = self._step(step)
+        return self.cash[:, t] + self.inventory[:, t] * self.price[:, t]
 
-    def mark_to_fair_value(self) -> np.ndarray:
-        """Final cash plus final inventory at the final fair value, per path [million USD]."""
-        return self.cash[:, -1] + self.inventory[:, -1] * self.fair_value[:, -1]
+    def mark_to_fair_value(self, step: int | None = None) -> np.ndarray:
+        """Cash plus inventory at the fair value after ``step`` (default: the end),
+        per path [million USD]."""
+        t = self._step(step)
+        return self.cash[:, t] + self.inventory[:, t] * self.fair_value[:, t]
+
+    def _step(self, step: int | None) -> int:
+        last = self.price.shape[1] - 1
+        return last if step is None else v.count("step", step, 0, last)
 
     def budget_used(self) -> np.ndarray:
         """Support budget spent by the end, per path [million USD]."""

@@ -76,6 +76,9 @@ class TryIt:
             # A redraw takes about 0.1 s: redraw when a drag ends, not at every pixel of it.
             if w.has_trait("continuous_update"):
                 w.continuous_update = False
+            # Descriptions carry units ("fee [bp]"): show them whole, not cut at 80 px.
+            if w.has_trait("style") and w.style.has_trait("description_width"):
+                w.style.description_width = "initial"
             w.observe(self._redraw, names="value")
 
     def values(self) -> dict:

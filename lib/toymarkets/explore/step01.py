@@ -22,14 +22,13 @@ def draw(half_spread: float = 0.05, hedge_ratio: float = 1.0, otc_prob: float = 
 
 
 def tryit() -> TryIt:
-    style = {"description_width": "initial"}
     controls = {
         "half_spread": widgets.FloatSlider(value=0.05, min=0.0, max=0.30, step=0.01,
-                                           description="half-spread [USD]", style=style),
+                                           description="half-spread [USD]"),
         "hedge_ratio": widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.05,
-                                           description="hedge ratio", style=style),
+                                           description="hedge ratio"),
         "otc_prob": widgets.FloatSlider(value=0.02, min=0.0, max=0.10, step=0.005,
-                                        description="OTC requests per step", style=style,
+                                        description="OTC requests per step",
                                         readout_format=".3f"),
     }
     return TryIt(draw, controls, alt=(

@@ -24,14 +24,13 @@ def draw(toxic_share: float = 0.3, hedge_delay: int = 10, fee_bp: float = 2.0):
 
 
 def tryit() -> TryIt:
-    style = {"description_width": "initial"}
     controls = {
         "toxic_share": widgets.FloatSlider(value=0.3, min=0.0, max=0.8, step=0.05,
-                                           description="toxic share of volume", style=style),
+                                           description="toxic share of volume"),
         "hedge_delay": widgets.IntSlider(value=10, min=0, max=100, step=5,
-                                         description="hedge after [steps]", style=style),
+                                         description="hedge after [steps]"),
         "fee_bp": widgets.FloatSlider(value=2.0, min=0.0, max=10.0, step=0.5,
-                                      description="fee [bp]", style=style),
+                                      description="fee [bp]"),
     }
     return TryIt(draw, controls, alt=(
         "Left: profit per token traded for the A-book, the B-book and the B-book that hedges "
