@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # The environment is rebuilt whenever requirements.txt changes.
 STAMP  := $(VENV)/.req-$(shell sha256sum requirements.txt 2>/dev/null | cut -c1-16)
-NOTEBOOKS = $(shell $(BIN)/python scripts/toc.py)
+NOTEBOOKS = $(shell $(BIN)/python -m booktools.toc)
 BUILD_FLAGS := -W -n --keep-going
 # Tools add their own targets and test steps in mk/<tool>.mk (TEST_EXTRA += ...).
 TEST_EXTRA :=
@@ -18,7 +18,7 @@ TEST_EXTRA :=
 help:        ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml tools/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -32,7 +32,8 @@ book: $(STAMP) ## build the HTML book into _build/html (open _build/html/index.h
 test: lint unit nbval build-check $(TEST_EXTRA) ## run every test: lint, library tests, nbval, strict build, and the tools' checks
 
 lint: $(STAMP) ## ruff over the library, tests, scripts and notebooks
-	$(BIN)/ruff check lib tests scripts $(NOTEBOOKS)
+	$(BIN)/ruff check lib tests tools $(NOTEBOOKS)
+	$(BIN)/lint-imports
 
 unit: $(STAMP) ## library and tooling tests (hypothesis included)
 	$(BIN)/python -m pytest tests -q

@@ -1,4 +1,4 @@
-# Live use, as a student in Binder sees the book (tests/live, scripts/binder_env.py):
+# Live use, as a student in Binder sees the book (tests/live, booktools/binder_env.py):
 # a Binder-like environment from requirements.txt + runtime.txt alone (cached by their
 # hash under ~/.cache/learning-from-ftx), every chapter run in it, JupyterLab driven in
 # headless Chromium, and the built pages read without a kernel.
@@ -18,4 +18,4 @@ live-chromium: # the browser the e2e test drives: Debian's chromium (never `play
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 binder-env: ## build (or reuse) the Binder-like environment and print its path and build time
-	$(BIN)/python scripts/binder_env.py
+	$(BIN)/python -m booktools.binder_env

@@ -24,13 +24,13 @@ TEST_EXTRA += browser
 node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --ignore-scripts --no-audit --no-fund
 
-vendor/NOTICE.txt: $(STAMP) node_modules/.package-lock.json scripts/vendor_assets.py
-	$(BIN)/python scripts/vendor_assets.py
+vendor/NOTICE.txt: $(STAMP) node_modules/.package-lock.json tools/booktools/vendor_assets.py
+	$(BIN)/python -m booktools.vendor_assets
 
 vendor: vendor/NOTICE.txt ## copy the book's browser assets from npm into vendor/ (offline HTML)
 
 # Every HTML build serves vendor/ (html_static_path in _config.yml), the student
-# edition's too (scripts/coursework.py builds a copy of the tree).
+# edition's too (booktools/coursework.py builds a copy of the tree).
 book build-check student-book: vendor
 
 $(CHROMIUM):
@@ -49,5 +49,5 @@ pdf: $(STAMP) pdf-deps ## the book as a PDF in _build/latex (installs Debian's T
 	$(BIN)/jupyter-book build . --builder pdflatex $(BUILD_FLAGS)
 
 release: build-check $(if $(WITH_PDF),pdf) ## zip the HTML book and executed notebooks into _build/release (EDITION=, WITH_PDF=1)
-	$(BIN)/python scripts/release.py $(if $(EDITION),--version $(EDITION)) \
+	$(BIN)/python -m booktools.release $(if $(EDITION),--version $(EDITION)) \
 	  $(if $(WITH_PDF),--pdf _build/latex/learning-from-ftx.pdf)

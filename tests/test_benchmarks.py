@@ -1,12 +1,11 @@
-"""The registry of kernels that scripts/benchmark.py times (no timing is asserted here)."""
+"""The registry of kernels that booktools/benchmark.py times (no timing is asserted here)."""
 
 from __future__ import annotations
 
 import pytest
+from booktools.cases import CASES, Case, case
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from toymarkets.benchmarks import CASES, Case, case
 
 
 def _run(size):

@@ -2,23 +2,22 @@
 
 import json
 import math
-import sys
 from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from booktools import toc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toymarkets import _validate as v
-from toymarkets import checks, notebook, style
-from toymarkets.balancesheet import BalanceSheet
-from toymarkets.tryit import TryIt
+from toymarkets.chapters import checks, notebook
+from toymarkets.chapters.tryit import TryIt
+from toymarkets.core.balancesheet import BalanceSheet
+from toymarkets.figures import style
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import toc  # noqa: E402
 
 # ---------------------------------------------------------------- parameter checks
 
@@ -204,10 +203,105 @@ def test_matches_reference_compares_shape_values_and_dtype():
 
 
 def test_replace_rechecks_and_names_unknown_parameters():
-    from toymarkets.marketmaking import MarketMaker
+    from toymarkets.models.marketmaking import MarketMaker
 
     with pytest.raises(ValueError, match="MarketMaker has no parameter"):
         MarketMaker().replace(nope=1)
     with pytest.raises(ValueError, match="hedge_ratio"):
         MarketMaker().replace(hedge_ratio=2.0)
     assert MarketMaker().replace(hedge_ratio=0.5).hedge_ratio == 0.5
+
+
+# ---------------------------------------------------------------- results and solvers
+
+from types import MappingProxyType  # noqa: E402
+
+from toymarkets.core import results, solvers  # noqa: E402
+from toymarkets.models import glostenmilgrom, marketmaking, pricesupport, toxicflow  # noqa: E402
+
+
+@pytest.mark.parametrize("make", [
+    lambda: marketmaking.simulate(marketmaking.MarketMaker(n_steps=50), np.random.default_rng(1),
+                                  n_paths=2),
+    lambda: pricesupport.simulate(pricesupport.PriceSupport(n_steps=20), np.random.default_rng(1),
+                                  n_paths=2),
+    lambda: toxicflow.simulate(toxicflow.ToxicFlow(), np.random.default_rng(1), n_trades=200),
+    lambda: glostenmilgrom.simulate_glosten_milgrom(90, 110, 0.5, 0.2, np.random.default_rng(1),
+                                                    n_trades=100),
+], ids=["marketmaking", "pricesupport", "toxicflow", "glostenmilgrom"])
+def test_every_model_result_is_read_only(make):
+    result = make()
+    assert isinstance(result, results.Result)
+    arrays = [getattr(result, f) for f in result.__dataclass_fields__
+              if isinstance(getattr(result, f), np.ndarray)]
+    assert arrays, "the result holds no arrays"
+    for array in arrays:
+        with pytest.raises(ValueError, match="read-only"):
+            array[...] = 0
+    for f in result.__dataclass_fields__:
+        value = getattr(result, f)
+        if isinstance(value, dict | MappingProxyType):
+            with pytest.raises(TypeError):
+                value["new"] = 1
+            for array in value.values():
+                with pytest.raises(ValueError, match="read-only"):
+                    array[...] = 0
+    with pytest.raises(AttributeError):
+        result.params = None
+
+
+def test_components_totals_add_up_and_cumulate():
+    run = marketmaking.simulate(marketmaking.MarketMaker(n_steps=100), np.random.default_rng(4),
+                                n_paths=3)
+    totals = run.totals()
+    assert list(totals.columns) == [*marketmaking.COMPONENTS, "total"]
+    np.testing.assert_allclose(totals["total"], totals.drop(columns="total").sum(axis=1))
+    cumulative = run.cumulative(2)
+    np.testing.assert_allclose(cumulative.iloc[-1].to_numpy(), totals.loc[2].to_numpy())
+    with pytest.raises(ValueError, match=r"path must be a whole number in \[0, 2\]"):
+        run.cumulative(3)
+
+
+def test_iterate_finds_a_contraction_fixed_point_and_counts_its_steps():
+    found = solvers.iterate(lambda x: 0.5 * x + 1.0, 0.0, tol=1e-12, record=True)
+    assert found.converged and found.x == pytest.approx(2.0, abs=1e-11)
+    # Step n moves 2 * 0.5**n; it first falls below tol * (1 + 2) at n = ceil(log2(2 / 3e-12)).
+    assert found.iterations == math.ceil(math.log2(2.0 / 3e-12))
+    assert found.history.shape == (found.iterations + 1,)
+    np.testing.assert_allclose(found.history[1:] - 2.0, 0.5 * (found.history[:-1] - 2.0))
+
+
+def test_iterate_raises_instead_of_returning_a_guess():
+    with pytest.raises(solvers.ConvergenceError, match="max_iter=50"):
+        solvers.iterate(lambda x: 2.0 * x + 1.0, np.array([1.0]), max_iter=50)
+    with pytest.raises(ValueError, match="not finite"):
+        solvers.iterate(lambda x: x + np.inf, np.array([1.0]))
+    with pytest.raises(ValueError, match="f must keep the shape"):
+        solvers.iterate(lambda x: np.append(x, 1.0), np.zeros(2))
+
+
+@given(st.floats(0.1, 100.0))
+def test_bisect_finds_the_square_root(a):
+    root = solvers.bisect(lambda x: x * x - a, 0.0, max(a, 1.0), tol=1e-13)
+    assert root.converged and root.lo <= root.x <= root.hi
+    assert root.x == pytest.approx(math.sqrt(a), rel=1e-11)
+
+
+def test_bisect_needs_a_bracket_and_raises_when_out_of_steps():
+    with pytest.raises(ValueError, match="must differ in sign"):
+        solvers.bisect(lambda x: x * x + 1.0, -1.0, 1.0)
+    with pytest.raises(ValueError, match="lo must be less than hi"):
+        solvers.bisect(lambda x: x, 1.0, 0.0)
+    with pytest.raises(solvers.ConvergenceError, match="max_iter=3"):
+        solvers.bisect(lambda x: x - 0.3, 0.0, 1.0, max_iter=3)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: v.generator(np.random.RandomState(0)), "rng must be a numpy.random.Generator"),
+    (lambda: v.generator(42), "rng must be a numpy.random.Generator, got int"),
+    (lambda: v.instance("params", 3, str), "params must be a str, got int"),
+    (lambda: v.choice("mark", "cost", ("market", "fair")), r"mark must be one of \['market'"),
+])
+def test_shared_checks_name_what_they_refuse(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

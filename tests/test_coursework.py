@@ -1,6 +1,6 @@
-"""Coursework (scripts/coursework.py): the lint, student copies and the grader.
+"""Coursework (booktools/coursework.py): the lint, student copies and the grader.
 
-Chapter tests run over every chapter that ``_toc.yml`` lists (``scripts/toc.py``), and
+Chapter tests run over every chapter that ``_toc.yml`` lists (``booktools.toc``), and
 over the fixture chapter of ``tests/fixtures/coursework`` (a miniature of Step 1), so a
 new chapter is covered the day it is listed.
 """
@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from booktools import coursework as cw
+from booktools import toc
+from fixtures.coursework import coursework_fixtures as fixture
 from hypothesis import given
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "coursework"))
-
-import coursework as cw  # noqa: E402
-import coursework_fixtures as fixture  # noqa: E402
 
 FIXTURE = fixture.HERE
 BOOKS = {"fixture": FIXTURE, "book": ROOT}
@@ -101,9 +99,16 @@ def test_lint_reports_each_fault(fault):
     assert any(message in p for p in problems), problems
 
 
-def test_a_chapter_without_answer_keys_is_reported():
+def test_a_chapter_outside_the_step_map_is_reported():
     problems = cw.lint(fixture.chapter(), "book/99-no-such-step.ipynb")
-    assert any("toymarkets/answers/step99.py" in p for p in problems), problems
+    assert any("toymarkets/chapters/steps.py" in p for p in problems), problems
+
+
+def test_a_chapter_without_answer_keys_is_reported(monkeypatch):
+    unkeyed = dataclasses.replace(toc.chapter(fixture.CHAPTER), key="step99")
+    monkeypatch.setattr(toc, "chapter", lambda notebook: unkeyed)
+    problems = cw.lint(fixture.chapter(), fixture.CHAPTER)
+    assert any("toymarkets/chapters/answers/step99.py" in p for p in problems), problems
 
 
 def test_check_calls_and_defined_names_read_code_not_text():
@@ -113,10 +118,11 @@ def test_check_calls_and_defined_names_read_code_not_text():
         "f", "a", "b", "c", "np"}
 
 
-def test_answers_module_needs_a_numbered_chapter():
-    assert cw.answers_module("book/07-run-on-the-bank.ipynb") == "step07"
-    with pytest.raises(ValueError, match="must start with its number"):
-        cw.answers_module("book/market-maker.ipynb")
+def test_answers_module_comes_from_the_step_map():
+    assert cw.answers_module("book/02-b-book.ipynb") == "step02"
+    assert cw.answers_module("/elsewhere/student/03-own-token.ipynb") == "step03"
+    with pytest.raises(ValueError, match="no chapter of the step map"):
+        cw.answers_module("book/07-run-on-the-bank.ipynb")
 
 
 # --------------------------------------------------------------------------- student copies

@@ -1,9 +1,9 @@
 """Every chapter's "Try it" control, driven over its whole range (issue 6).
 
 For each chapter in ``_toc.yml`` (so a new chapter is covered with no edit), its
-``toymarkets.explore.stepNN.tryit()`` is swept over every corner of its controls
+``toymarkets.chapters.explore.stepNN.tryit()`` is swept over every corner of its controls
 (each slider's min and max, each dropdown option) and a seeded sample of the
-values a student can pick (``scripts/widget_sweep.py``, which the benchmark
+values a student can pick (``booktools.widget_sweep``, which the benchmark
 shares). At every point the figure a student would see must be drawn without an
 exception or a warning, plot only finite numbers, label its axes, and leave no
 figure behind in pyplot (a live kernel would show it in the next cell's output).
@@ -12,7 +12,6 @@ figure behind in pyplot (a live kernel would show it in the next cell's output).
 from __future__ import annotations
 
 import importlib
-import sys
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,16 +20,15 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from booktools import toc
+from booktools import widget_sweep as sweep
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from toymarkets.tryit import TryIt, render_png
+from toymarkets.chapters.tryit import TryIt, render_png
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import toc  # noqa: E402
-import widget_sweep as sweep  # noqa: E402
 
 CHAPTERS = toc.notebooks()
 RANDOM_POINTS = 24
@@ -231,6 +229,6 @@ def test_a_figure_left_open_in_pyplot_fails_the_sweep():
 
 
 @pytest.mark.parametrize("name", ["figure.ipynb", "book/1-one.ipynb", "book/intro.md"])
-def test_a_chapter_file_name_without_a_step_number_is_refused(name):
-    with pytest.raises(ValueError, match="two-digit step number"):
+def test_a_file_outside_the_step_map_is_refused(name):
+    with pytest.raises(ValueError, match="no chapter of the step map"):
         sweep.explore_module(name)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from toymarkets.hedging import proportional_hedge
+from toymarkets.core.hedging import proportional_hedge
 
 flows = arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 40)),
                elements=st.floats(-100, 100))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toymarkets import marketmaking as mm
+from toymarkets.models import marketmaking as mm
 
 params_strategy = st.builds(
     mm.MarketMaker,

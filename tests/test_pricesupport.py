@@ -1,4 +1,4 @@
-"""Tests of the price-support model (toymarkets.pricesupport).
+"""Tests of the price-support model (toymarkets.models.pricesupport).
 
 Invariants are checked with hypothesis over the whole valid parameter space;
 statistical claims use fixed seeds and standard errors computed from the model's
@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from toymarkets import plots_pricesupport as pp
-from toymarkets import pricesupport as ps
-from toymarkets.pricesupport import PriceSupport, simulate
+from toymarkets.figures import pricesupport as pp
+from toymarkets.models import pricesupport as ps
+from toymarkets.models.pricesupport import PriceSupport, simulate
 
 FAST = settings(max_examples=60, deadline=None)
 

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toymarkets import toxicflow as tf
+from toymarkets.models import glostenmilgrom as gm
+from toymarkets.models import toxicflow as tf
 
 FEW = settings(max_examples=25, deadline=None, derandomize=True)
 SOME = settings(max_examples=8, deadline=None, derandomize=True)
@@ -348,31 +349,31 @@ gm_values = st.tuples(st.floats(1.0, 100.0), st.floats(0.1, 50.0)).map(
 def test_glosten_milgrom_quotes_bracket_the_prior_and_widen_with_informed_trading(
         values, theta, mu, extra):
     lo, hi = values
-    bid, ask = tf.glosten_milgrom_quotes(lo, hi, theta, mu)
+    bid, ask = gm.glosten_milgrom_quotes(lo, hi, theta, mu)
     prior = theta * hi + (1 - theta) * lo
     assert lo - 1e-9 <= bid <= prior + 1e-9 <= ask + 2e-9 <= hi + 3e-9
-    wider = tf.glosten_milgrom_quotes(lo, hi, theta, mu + extra * (1 - mu))
+    wider = gm.glosten_milgrom_quotes(lo, hi, theta, mu + extra * (1 - mu))
     assert wider[1] - wider[0] > ask - bid
 
 
 @pytest.mark.parametrize("theta", [0.2, 0.5, 0.9])
 def test_glosten_milgrom_limits(theta):
     prior = theta * 110 + (1 - theta) * 90
-    assert tf.glosten_milgrom_quotes(90, 110, theta, 0.0) == pytest.approx((prior, prior))
-    assert tf.glosten_milgrom_quotes(90, 110, theta, 1.0) == pytest.approx((90, 110))
+    assert gm.glosten_milgrom_quotes(90, 110, theta, 0.0) == pytest.approx((prior, prior))
+    assert gm.glosten_milgrom_quotes(90, 110, theta, 1.0) == pytest.approx((90, 110))
 
 
 def test_glosten_milgrom_symmetric_case():
     """With theta = 1/2 the quotes are the mid plus or minus mu times half the value range."""
     for mu in (0.1, 0.3, 0.8):
-        bid, ask = tf.glosten_milgrom_quotes(90, 110, 0.5, mu)
+        bid, ask = gm.glosten_milgrom_quotes(90, 110, 0.5, mu)
         assert (bid, ask) == pytest.approx((100 - 10 * mu, 100 + 10 * mu))
 
 
 @SOME
 @given(theta=st.floats(0.05, 0.95), mu=st.floats(0.0, 1.0), seed=st.integers(0, 1_000))
 def test_a_market_maker_quoting_glosten_milgrom_breaks_even(theta, mu, seed):
-    run = tf.simulate_glosten_milgrom(90, 110, theta, mu, np.random.default_rng(seed), 100_000)
+    run = gm.simulate_glosten_milgrom(90, 110, theta, mu, np.random.default_rng(seed), 100_000)
     assert abs(run.mean()) < 3 * run.standard_error() or run.standard_error() == 0.0
     assert np.all(run.buy[run.informed] == (run.value[run.informed] == 110))
 
@@ -380,7 +381,7 @@ def test_a_market_maker_quoting_glosten_milgrom_breaks_even(theta, mu, seed):
 @pytest.mark.parametrize("mu", [0.2, 0.5])
 def test_quoting_at_the_prior_loses_to_informed_traders(mu):
     prior = 0.5 * 110 + 0.5 * 90
-    run = tf.simulate_glosten_milgrom(90, 110, 0.5, mu, np.random.default_rng(2), 100_000,
+    run = gm.simulate_glosten_milgrom(90, 110, 0.5, mu, np.random.default_rng(2), 100_000,
                                       quotes=(prior, prior))
     assert run.mean() + 3 * run.standard_error() < 0
     assert run.mean() == pytest.approx(-mu * 10, abs=3 * run.standard_error())
@@ -440,11 +441,11 @@ def test_bad_arguments_are_rejected_naming_them():
         (lambda: tf.break_even_toxic_share(params, liquidation_part=2.0), "liquidation_part"),
         (lambda: tf.break_even_curve(params.with_toxic_share(0.0), [0.0], rng), "toxic flow"),
         (lambda: tf.break_even_curve(params, [0.5], rng), "fee"),
-        (lambda: tf.glosten_milgrom_quotes(110, 90, 0.5, 0.2), "v_high"),
-        (lambda: tf.glosten_milgrom_quotes(90, 110, 1.0, 0.2), "theta"),
-        (lambda: tf.glosten_milgrom_quotes(90, 110, 0.5, -0.2), "mu"),
-        (lambda: tf.glosten_milgrom_quotes(float("inf"), 110, 0.5, 0.2), "v_low"),
-        (lambda: tf.simulate_glosten_milgrom(90, 110, 0.5, 0.2, rng, 1), "n_trades"),
+        (lambda: gm.glosten_milgrom_quotes(110, 90, 0.5, 0.2), "v_high"),
+        (lambda: gm.glosten_milgrom_quotes(90, 110, 1.0, 0.2), "theta"),
+        (lambda: gm.glosten_milgrom_quotes(90, 110, 0.5, -0.2), "mu"),
+        (lambda: gm.glosten_milgrom_quotes(float("inf"), 110, 0.5, 0.2), "v_low"),
+        (lambda: gm.simulate_glosten_milgrom(90, 110, 0.5, 0.2, rng, 1), "n_trades"),
     ]
     for call, name in cases:
         with pytest.raises(ValueError, match=name):

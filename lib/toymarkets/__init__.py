@@ -1,27 +1,23 @@
 """toymarkets: small, tested toy models of the market mechanisms in *Learning from FTX*.
 
-One mechanism per module, named for it; the book's map (``book/00-introduction``)
-lists which step uses which module.
+The package has four layers; imports only point down this list:
 
 ================  ==========================================================
-module            mechanism
+layer             what it holds
 ================  ==========================================================
-``prices``        reference price paths (geometric random walk)
-``marketmaking``  Step 1: delta-neutral market maker and OTC desk
-``toxicflow``     Step 2: B-book, toxic flow, markouts, Glosten-Milgrom quotes
-``pricesupport``  Step 3 (and 5, 7, 14, 15): a price floor defended with a budget,
-                  Kyle price impact, inventory drift
-``hedging``       proportional hedging of client flow (Steps 1, 3 and later)
-``balancesheet``  the balance-sheet type every chapter shares
-``checks``        exercise self-checks (and the grader's scoring)
-``style``         the book's figure style (colour-blind-safe palette)
-``plots``         the book's figures, drawn from model results (``plots_<model>``
-                  for one model's own figures)
-``explore``       each chapter's Try-it control (``explore.stepNN.tryit()``)
-``answers``       exercise answer keys (``answers.stepNN.ANSWERS``)
-``notebook``      glue and tables for chapter notebooks
-``tryit``         the "Try it" widget pattern
+``chapters``      everything named by step: the step map (``chapters.steps``),
+                  each chapter's Try-it control (``chapters.explore``), answer
+                  keys (``chapters.answers``), self-checks, glue and tables
+``figures``       the book's figures, one module per model, and its style
+``story``         models composed into one story (the capstone)
+``models``        one mechanism per module, named for the mechanism; a model
+                  never imports another model
+``core``          what two or more models share: price paths, hedging, the
+                  balance sheet, the result base class, solvers
 ================  ==========================================================
+
+``_validate`` holds the parameter checks every layer uses. Which step uses which
+model is data, not prose: see ``toymarkets.chapters.steps.CHAPTERS``.
 """
 
 __version__ = "0.1.0"

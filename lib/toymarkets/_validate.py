@@ -11,7 +11,8 @@ import dataclasses
 import math
 from numbers import Integral, Real
 
-__all__ = ["in_range", "positive", "non_negative", "probability", "count", "finite", "Parameters"]
+__all__ = ["in_range", "positive", "non_negative", "probability", "count", "finite", "generator",
+           "instance", "choice", "Parameters"]
 
 
 def _real(name: str, value) -> float:
@@ -70,6 +71,34 @@ def count(name: str, value, lo: int = 1, hi: int | None = None) -> int:
     if value < lo or (hi is not None and value > hi):
         upper = "inf)" if hi is None else f"{hi}]"
         raise ValueError(f"{name} must be a whole number in [{lo}, {upper}, got {value!r}")
+    return value
+
+
+def generator(rng, name: str = "rng"):
+    """Return ``rng`` if it is a ``numpy.random.Generator`` (seeded by the caller), else raise.
+
+    Models never make their own generator: a run is reproducible because the
+    caller passes one built from a seed, ``numpy.random.default_rng(seed)``.
+    """
+    import numpy as np
+
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{name} must be a numpy.random.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def instance(name: str, value, cls: type):
+    """Return ``value`` if it is a ``cls`` (for example a model's parameter class), else raise."""
+    if not isinstance(value, cls):
+        raise ValueError(f"{name} must be a {cls.__name__}, got {type(value).__name__}")
+    return value
+
+
+def choice(name: str, value, options):
+    """Return ``value`` if it is one of ``options``, else raise naming them."""
+    options = list(options)
+    if not isinstance(value, str | int) or isinstance(value, bool) or value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
     return value
 
 

@@ -5,10 +5,11 @@ as a reader with no network would see it.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from booktools import toc
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "_build" / "html"
@@ -23,21 +24,14 @@ CHROMIUM_FLAGS = [
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
-def _toc():
-    spec = importlib.util.spec_from_file_location("toc", ROOT / "scripts" / "toc.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def book_pages() -> list[Path]:
     """Every page of _toc.yml, as a path relative to the repository (e.g. book/x.ipynb)."""
-    return _toc().pages(ROOT)
+    return toc.pages(ROOT)
 
 
 def chapter_pages() -> list[Path]:
     """The chapter notebooks of _toc.yml."""
-    return _toc().notebooks(ROOT)
+    return toc.notebooks(ROOT)
 
 
 def html_path(page: Path) -> Path:

@@ -1,4 +1,4 @@
-"""scripts/release.py: the editions hold what they promise, byte for byte reproducibly, and
+"""booktools/release.py: the editions hold what they promise, byte for byte reproducibly, and
 a book that would not work offline, or notebooks that were not run, are refused.
 
 Runs on a small book made in a temporary folder (no build needed), with the library's tests.
@@ -7,17 +7,12 @@ Runs on a small book made in a temporary folder (no build needed), with the libr
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import zipfile
 
 import pytest
-from bookhelpers import ROOT
-
-spec = importlib.util.spec_from_file_location("release", ROOT / "scripts" / "release.py")
-release = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(release)
+from booktools import release
 
 
 def _notebook(executed: bool = True) -> str:

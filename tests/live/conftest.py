@@ -8,14 +8,12 @@ does (``pytest tests/live``).
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from booktools import binder_env
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import binder_env  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TIMINGS: dict[str, str] = {}

@@ -1,22 +1,19 @@
 """A student's Binder, without Binder: the environment built from requirements.txt and
-runtime.txt alone (``scripts/binder_env.py``), and every chapter run in it."""
+runtime.txt alone (``booktools.binder_env``), and every chapter run in it."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from booktools import binder_env, toc
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import binder_env  # noqa: E402
-import toc  # noqa: E402
 
 CHAPTERS = toc.notebooks(ROOT)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

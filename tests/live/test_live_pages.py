@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import base64
 import re
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import nbformat
 import pytest
 import yaml
+from booktools import toc
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import toc  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
 CHAPTERS = toc.notebooks(ROOT)
