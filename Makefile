@@ -51,10 +51,15 @@ execute: $(STAMP) ## re-execute every notebook in place (after changing a model 
 	  --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.store_widget_state=False \
 	  --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
-lock:        ## recompile requirements.txt from requirements.in (needs the package registry)
+LOCK := .lockenv/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+
+lock:        ## recompile requirements.txt and binder/requirements.txt (needs the package registry)
 	$(PYTHON) -m venv .lockenv && .lockenv/bin/pip install --quiet pip-tools
-	.lockenv/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
-	  --output-file requirements.txt requirements.in
+	$(LOCK) --output-file requirements.txt requirements.in
+	.lockenv/bin/python tools/booktools/lockfiles.py constraints requirements.txt .lockenv/authors-pins.txt
+	$(LOCK) --constraint .lockenv/authors-pins.txt --output-file binder/requirements.txt \
+	  binder/requirements.in
+	.lockenv/bin/python tools/booktools/lockfiles.py library binder/requirements.txt
 
 clean:       ## remove the build and the virtual environment
 	rm -rf _build $(VENV) .lockenv

@@ -127,27 +127,41 @@ def test_answer_comparisons():
 # ---------------------------------------------------------------- Try it and style
 
 
-def _draw(level=1.0):
+def _live_line():
+    """A figure built once, and an update that only moves its line."""
     fig, ax = style.figure()
-    ax.plot([0, 1], [0, level])
+    line = ax.plot([0, 1], [0, 1], animated=True)[0]
+    ax.set_ylim(0, 2)
     style.label(ax, x="time [steps]", y="level [USD]")
-    return fig
+    return fig, lambda level: line.set_ydata([0, level])
 
 
 def test_tryit_shows_a_live_widget_a_static_figure_and_a_stable_note():
     slider = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, description="level")
-    live = TryIt(_draw, {"level": slider}, alt="A rising line.")
+    fig, update = _live_line()
+    live = TryIt(update, fig, {"level": slider}, alt="A rising line.")
     bundle = live._repr_mimebundle_()
     assert {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"} <= set(bundle)
     assert "level" in bundle["text/plain"] and "0x" not in bundle["text/plain"]
-    # one look and one update rule for every chapter's controls
-    assert slider.style.description_width == "initial" and slider.continuous_update is False
+    # one look and one update rule for every chapter's controls: follow the drag
+    assert slider.style.description_width == "initial" and slider.continuous_update is True
     before = live.image.value
     slider.value = 2.0
     assert live.image.value != before                     # moving the slider redraws
+    assert live.figure() is fig                           # ... in place: the same figure
     assert bundle["image/png"] == live._repr_mimebundle_()["image/png"]   # HTML keeps defaults
+    slider.value = 1.0
+    assert live.image.value == live.default_png           # back at the defaults, same picture
+    where = fig.axes[0].get_position().bounds             # the layout was computed once:
+    fig.axes[0].set_ylabel("a much longer label [USD]")   # a longer label does not move it
+    live.render()
+    assert fig.axes[0].get_position().bounds == where
     with pytest.raises(ValueError, match="alt"):
-        TryIt(_draw, {"level": slider}, alt=" ")
+        TryIt(update, fig, {"level": slider}, alt=" ")
+    with pytest.raises(ValueError, match="figure must be a matplotlib Figure"):
+        TryIt(update, None, {"level": slider}, alt="A line.")
+    with pytest.raises(ValueError, match="figure has no animated artist"):
+        TryIt(lambda level: None, style.figure()[0], {"level": slider}, alt="A line.")
 
 
 def test_labels_must_carry_units():

@@ -1,18 +1,23 @@
-"""Every chapter's "Try it" control, driven over its whole range (issue 6).
+"""Every chapter's "Try it" control, driven over its whole range.
 
 For each chapter in ``_toc.yml`` (so a new chapter is covered with no edit), its
-``toymarkets.chapters.explore.stepNN.tryit()`` is swept over every corner of its controls
-(each slider's min and max, each dropdown option) and a seeded sample of the
-values a student can pick (``booktools.widget_sweep``, which the benchmark
+``toymarkets.chapters.explore.<key>.tryit()`` is swept over every corner of its
+controls (each slider's min and max, each dropdown option) and a seeded sample of
+the values a student can pick (``booktools.widget_sweep``, which the benchmark
 shares). At every point the figure a student would see must be drawn without an
 exception or a warning, plot only finite numbers, label its axes, and leave no
 figure behind in pyplot (a live kernel would show it in the next cell's output).
+
+Try-it figures are built once and updated in place with axis limits fixed over the
+controls' range, so that nothing jumps: at every point, everything plotted must lie
+inside its axes, and no title, label or tick label may be cut off by the figure's edge.
 """
 
 from __future__ import annotations
 
 import importlib
 import warnings
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,7 +31,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from toymarkets.chapters.tryit import TryIt, render_png
+from toymarkets.chapters.tryit import TryIt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,14 +44,22 @@ def _id(notebook: Path) -> str:
     return notebook.stem
 
 
+def _seed(notebook: Path) -> int:
+    """A fixed seed per chapter, so each chapter's random points differ from the others'."""
+    return zlib.crc32(toc.chapter(notebook).key.encode())
+
+
 def _plotted(fig: Figure):
     """Every array of numbers the figure draws, with a name saying where it is."""
     for i, ax in enumerate(fig.axes):
         where = f"axes {i} ({ax.get_ylabel() or 'no label'})"
         yield f"{where} limits", np.array([ax.get_xlim(), ax.get_ylim()])
         for line in ax.lines:
-            yield f"{where} line {line.get_label()!r}", line.get_xydata()
+            if line.get_visible():
+                yield f"{where} line {line.get_label()!r}", line.get_xydata()
         for coll in ax.collections:
+            if not coll.get_visible():
+                continue
             name = f"{where} {type(coll).__name__} {coll.get_label()!r}"
             yield f"{name} offsets", np.ma.compressed(coll.get_offsets())
             if isinstance(coll, LineCollection):
@@ -91,20 +104,63 @@ def problems(fig) -> list[str]:
     return found
 
 
+def _outside(points: np.ndarray, box, tol: float = 1.5) -> int:
+    """How many display points lie outside ``box`` by more than ``tol`` pixels."""
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    points = points[np.all(np.isfinite(points), axis=1)]
+    return int(np.count_nonzero((points[:, 0] < box.x0 - tol) | (points[:, 0] > box.x1 + tol)
+                                | (points[:, 1] < box.y0 - tol) | (points[:, 1] > box.y1 + tol)))
+
+
+def escapes(fig: Figure) -> list[str]:
+    """Data drawn outside its axes (the fixed limits are too narrow), and text cut off by the
+    figure's edge (a title or label longer than the layout made room for)."""
+    found = []
+    for i, ax in enumerate(fig.axes):
+        box = ax.get_window_extent()
+        for line in ax.lines:
+            if line.get_visible() and line.get_xydata().size:
+                n = _outside(line.get_transform().transform(line.get_xydata()), box)
+                if n:
+                    found.append(f"axes {i} line {line.get_label()!r}: {n} points outside")
+        for coll in ax.collections:
+            offsets = np.ma.filled(np.ma.asarray(coll.get_offsets(), dtype=float), np.nan)
+            if coll.get_visible() and offsets.size:
+                n = _outside(coll.get_offset_transform().transform(offsets), box)
+                if n:
+                    found.append(f"axes {i} {type(coll).__name__}: {n} points outside")
+        for patch in ax.patches:
+            if patch.get_visible():
+                n = _outside(patch.get_transform().transform(patch.get_path().vertices), box)
+                if n:
+                    found.append(f"axes {i} {type(patch).__name__}: {n} corners outside")
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    drawn = [(f"axes {i} (its title, labels, tick labels or legend)", ax)
+             for i, ax in enumerate(fig.axes) if ax.get_visible()]
+    drawn += [(f"text {t.get_text()!r}", t) for t in fig.texts
+              if t.get_visible() and t.get_text().strip()]
+    drawn += [("the figure's legend", legend) for legend in fig.legends if legend.get_visible()]
+    for name, artist in drawn:
+        extent = artist.get_tightbbox(renderer)
+        if extent is not None and _outside(extent.get_points(), page, tol=1.0):
+            found.append(f"{name} is cut off by the figure's edge")
+    return found
+
+
 def _draw_checked(tryit: TryIt, point: dict) -> bytes:
-    """Draw and render one point as a live redraw does, with every warning an error."""
+    """Update, draw and render one point as a live redraw does, every warning an error."""
     open_before = plt.get_fignums()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
-            fig = tryit.figure(**point)
-            png = render_png(fig)
+            png = tryit.render(**point)
         except Exception as exc:
             exc.add_note(f"Try-it point {point}")
             raise
     assert plt.get_fignums() == open_before, f"{point}: draw left a figure open in pyplot"
     assert png.startswith(PNG_SIGNATURE), f"{point}: the rendered figure is not a PNG"
-    found = problems(fig)
+    found = problems(tryit.fig) + escapes(tryit.fig)
     assert not found, f"{point}: " + "; ".join(found)
     return png
 
@@ -129,8 +185,7 @@ def test_tryit_draws_a_clean_figure_over_its_whole_range(notebook):
     # The static page shows the figure at the defaults: it must pass too, and be
     # what drawing the defaults again gives (seeded, so the same picture).
     assert _draw_checked(tryit, tryit.defaults) == tryit.default_png
-    seed = int(sweep.explore_module(notebook)[-2:])
-    points = sweep.sweep_points(tryit, RANDOM_POINTS, seed=seed)
+    points = sweep.sweep_points(tryit, RANDOM_POINTS, seed=_seed(notebook))
     for point in points:
         _draw_checked(tryit, point)
 
@@ -139,14 +194,23 @@ def test_tryit_draws_a_clean_figure_over_its_whole_range(notebook):
 def test_moving_the_controls_redraws_the_picture(notebook):
     """What the observer puts in the widget's Image is the figure at the controls' values."""
     tryit = sweep.load_tryit(notebook)
-    seed = int(sweep.explore_module(notebook)[-2:])
-    for point in sweep.random_points(tryit, 1, seed=seed + 100):
+    for point in sweep.random_points(tryit, 1, seed=_seed(notebook) + 100):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             for name, value in point.items():
                 tryit.controls[name].value = value
         assert tryit.values() == point
-        assert tryit.image.value == render_png(tryit.draw(**point))
+        assert tryit.image.value == tryit.render(**point)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=_id)
+def test_moving_the_controls_changes_only_the_animated_artists(notebook):
+    """A redraw restores a stored background: an update must never change what is in it
+    (an axis, a tick label, a legend), or the picture would show a stale one."""
+    tryit = sweep.load_tryit(notebook)
+    for point in sweep.corner_points(tryit)[-1:] + sweep.random_points(tryit, 2, seed=7):
+        tryit.figure(**point)
+        assert tryit.background_is_static(), f"{point}: update changed the static background"
 
 
 # --------------------------------------------------------------------------- the sweep
@@ -198,34 +262,61 @@ def test_a_bad_figure_is_caught():
     assert any("no y label" in p for p in found)
 
 
-def _line_figure(level: float, *, pyplot: bool = False) -> Figure:
-    fig = plt.figure() if pyplot else Figure()
+def _tryit(update_of, *, ylim=(-5.0, 5.0), title="") -> TryIt:
+    """A one-line Try-it: ``update_of(line)`` gives the update for a level slider."""
+    fig = Figure()
     ax = fig.subplots()
-    ax.plot([0.0, 1.0], [0.0, np.log(level)])
+    line = ax.plot([0.0, 1.0], [0.0, 0.0], animated=True)[0]
+    ax.set_ylim(*ylim)
+    ax.set_title(title, loc="left").set_animated(True)
     ax.set_xlabel("time [steps]")
     ax.set_ylabel("log level [1]")
-    return fig
-
-
-def _tryit(draw) -> TryIt:
     level = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.5, description="level")
-    return TryIt(draw, {"level": level}, alt="A line.")
+    return TryIt(update_of(line, ax), fig, {"level": level}, alt="A line.")
+
+
+def _log_line(line, ax):
+    return lambda level: line.set_ydata([0.0, np.log(level)])
 
 
 def test_a_warning_while_drawing_fails_the_sweep():
-    tryit = _tryit(_line_figure)   # log(0) at the slider's minimum: a RuntimeWarning
+    tryit = _tryit(_log_line)   # log(0) at the slider's minimum: a RuntimeWarning
     with pytest.raises(RuntimeWarning, match="divide by zero"):
         _draw_checked(tryit, {"level": 0.0})
 
 
 def test_a_figure_left_open_in_pyplot_fails_the_sweep():
-    tryit = _tryit(lambda level: _line_figure(level + 1.0, pyplot=True))
+    tryit = _tryit(lambda line, ax: lambda level: plt.figure())
     plt.close("all")
     try:
         with pytest.raises(AssertionError, match="left a figure open in pyplot"):
             _draw_checked(tryit, {"level": 1.0})
     finally:
         plt.close("all")
+
+
+def test_data_outside_the_fixed_limits_fails_the_sweep():
+    tryit = _tryit(lambda line, ax: lambda level: line.set_ydata([0.0, 4.0 * level]))
+    _draw_checked(tryit, {"level": 1.0})
+    with pytest.raises(AssertionError, match="points outside"):
+        _draw_checked(tryit, {"level": 2.0})        # 8 is above the axis' limit of 5
+
+
+def test_an_update_that_touches_the_background_is_caught():
+    tryit = _tryit(lambda line, ax: lambda level: ax.set_ylabel(f"level {level} [1]"))
+    tryit.figure(level=2.0)
+    assert not tryit.background_is_static()
+
+
+def test_a_title_cut_off_by_the_edge_fails_the_sweep():
+    def update_of(line, ax):
+        return lambda level: ax.set_title("short" if level < 2 else "a much longer title " * 6,
+                                          loc="left")
+
+    tryit = _tryit(update_of, title="short")
+    _draw_checked(tryit, {"level": 1.0})
+    with pytest.raises(AssertionError, match="cut off by the figure's edge"):
+        _draw_checked(tryit, {"level": 2.0})
 
 
 @pytest.mark.parametrize("name", ["figure.ipynb", "book/1-one.ipynb", "book/intro.md"])

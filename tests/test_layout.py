@@ -108,10 +108,12 @@ def test_the_toc_lists_exactly_the_written_chapters_of_the_step_map():
 def _imports(notebook: Path) -> dict[str, set[str]]:
     """The toymarkets modules of each layer that a notebook's code cells import."""
     found: dict[str, set[str]] = {layer: set() for layer in LAYERS}
+    from IPython.core.inputtransformer2 import TransformerManager
+
     for cell in nbformat.read(notebook, as_version=4).cells:
-        if cell.cell_type != "code" or cell.source.lstrip().startswith("%"):
+        if cell.cell_type != "code":
             continue
-        for node in ast.walk(ast.parse(cell.source)):
+        for node in ast.walk(ast.parse(TransformerManager().transform_cell(cell.source))):
             names = []
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]

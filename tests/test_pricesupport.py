@@ -447,7 +447,8 @@ def test_figures_draw_labelled_axes():
     figures = [pp.support_path(run, 1, without=off, title="t"),
                pp.pnl_against_business({"on": run, "off": off}, title="t"),
                pp.budget_runs_out(run, 2, title="t"),
-               pp.explore_figure(run, 0, title="t")]
+               pp.SupportPanels(60, price_lim=(0, 60), growth_lim=(-1, 1),
+                                pnl_lim=(-1e3, 1e3)).show(run, 0, title="t")]
     for fig in figures:
         assert isinstance(fig, Figure)
         for ax in fig.axes:

@@ -1,5 +1,5 @@
-"""A student's Binder, without Binder: the environment built from requirements.txt and
-runtime.txt alone (``booktools.binder_env``), and every chapter run in it."""
+"""A student's Binder, without Binder: the environment built from the ``binder/`` folder
+alone (``booktools.binder_env``), and every chapter run in it."""
 
 from __future__ import annotations
 
@@ -36,14 +36,22 @@ def test_runtime_satisfies_the_library_requires_python():
     assert Version(binder_env.runtime_version(ROOT)) in SpecifierSet(project["requires-python"])
 
 
-def test_binder_installs_the_library_as_a_package():
-    assert binder_env.is_python_package(ROOT), "repo2docker would not run pip install ."
+def test_binder_installs_the_library_and_nothing_of_the_authors_tooling():
+    assert binder_env.library_lines(ROOT) == list(binder_env.LIBRARY_LINES)
+    student = binder_env.pins(ROOT / "binder" / "requirements.txt")
+    for tool in ("sphinx", "jupyter-book", "pytest", "playwright", "hypothesis", "ruff",
+                 "nbval", "pyinstrument", "jupytext", "scipy"):
+        assert tool not in student, f"{tool} is an authors' tool: keep it out of Binder"
+    for need in ("numpy", "pandas", "matplotlib", "ipywidgets", "ipykernel", "jupyterlab",
+                 "jupyterlab-myst"):
+        assert need in student, f"a student's kernel or JupyterLab needs {need}"
 
 
-def test_requirements_install_the_library_from_the_repository():
-    lines = [line.split("#")[0].strip()
-             for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()]
-    assert "-e ." in lines, "Binder installs the library only through the '-e .' line"
+def test_the_environment_has_no_authors_tooling(binder, student_environ):
+    found = _env_python(binder, student_environ, (
+        "import importlib.util as u; "
+        "print([m for m in ('sphinx', 'pytest', 'booktools', 'playwright') if u.find_spec(m)])"))
+    assert found == "[]"
 
 
 def test_environment_runs_the_python_runtime_txt_names(binder, student_environ):
@@ -87,11 +95,11 @@ def test_chapter_runs_in_the_binder_environment(binder, student_environ, noteboo
 # --------------------------------------------------------------------------- the cache
 
 
-def _repo(tmp_path: Path, name: str, runtime: str = "python-3.11\n", pins: str = "-e .\n") -> Path:
+def _repo(tmp_path: Path, name: str, runtime: str = "python-3.11\n", pins: str = ".\n") -> Path:
     repo = tmp_path / name
-    repo.mkdir()
-    (repo / "runtime.txt").write_text(runtime, encoding="utf-8")
-    (repo / "requirements.txt").write_text(pins, encoding="utf-8")
+    (repo / "binder").mkdir(parents=True)
+    (repo / "binder" / "runtime.txt").write_text(runtime, encoding="utf-8")
+    (repo / "binder" / "requirements.txt").write_text(pins, encoding="utf-8")
     (repo / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
     return repo
 
@@ -104,7 +112,7 @@ def test_a_malformed_runtime_txt_is_refused(tmp_path, runtime):
 
 def test_a_missing_runtime_txt_is_refused(tmp_path):
     repo = _repo(tmp_path, "r")
-    (repo / "runtime.txt").unlink()
+    (repo / "binder" / "runtime.txt").unlink()
     with pytest.raises(FileNotFoundError, match="runtime.txt"):
         binder_env.runtime_version(repo)
 
@@ -115,7 +123,7 @@ def test_the_cache_key_follows_the_pins_the_python_and_the_clone(tmp_path):
     assert binder_env.env_key(a, "3.11") == key
     assert binder_env.env_key(a, "3.12") != key
     assert binder_env.env_key(b, "3.11") != key
-    (a / "requirements.txt").write_text("-e .\nnumpy==2.4.6\n", encoding="utf-8")
+    (a / "binder" / "requirements.txt").write_text(".\nnumpy==2.4.6\n", encoding="utf-8")
     assert binder_env.env_key(a, "3.11") != key
 
 
@@ -133,14 +141,13 @@ def test_pruning_keeps_only_environments_someone_can_still_use(tmp_path):
         "binder-new", "binder-new.lock", "binder-other", "binder-other.lock"]
 
 
-def test_repo2docker_installs_a_package_only_without_a_binder_folder(tmp_path):
-    repo = _repo(tmp_path, "r")
-    assert not binder_env.is_python_package(repo)          # [project] alone
-    (repo / "pyproject.toml").write_text(
-        "[build-system]\nrequires = ['setuptools']\n[project]\nname = 'x'\n", encoding="utf-8")
-    assert binder_env.is_python_package(repo)
-    (repo / "binder").mkdir()
-    assert not binder_env.is_python_package(repo)
+def test_binder_reads_only_the_binder_folder_and_installs_the_library_from_it():
+    """repo2docker reads binder/ before the root, and with it present nothing else: so the
+    student's file must install the library itself, and the root files must not matter."""
+    assert (ROOT / "binder" / "requirements.txt").is_file()
+    assert (ROOT / "binder" / "runtime.txt").is_file()
+    assert not (ROOT / "runtime.txt").exists(), "a root runtime.txt would be ignored: confusing"
+    assert "." in binder_env.library_lines(ROOT)
 
 
 def test_the_library_key_follows_every_file_of_lib(tmp_path):

@@ -48,7 +48,30 @@ def _stored_pngs(notebook: Path) -> list[bytes]:
 
 def test_launch_buttons_open_jupyterlab():
     assert CONFIG["launch_buttons"]["notebook_interface"] == "jupyterlab"
-    assert CONFIG["launch_buttons"]["binderhub_url"].startswith("https://")
+    for target in ("binderhub_url", "colab_url", "jupyterhub_url"):
+        assert CONFIG["launch_buttons"][target].startswith("https://"), target
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_three_launch_targets_open_this_chapter_from_the_one_repository(notebook):
+    """Binder, JupyterHub (nbgitpuller) and Colab, all driven by repository.url."""
+    soup = _page(notebook)
+    repo = CONFIG["repository"]["url"].rstrip("/")
+    owner_name = urlsplit(repo).path.strip("/")
+    branch = CONFIG["repository"]["branch"]
+    target = (Path(CONFIG["repository"].get("path_to_book") or "") / notebook).as_posix()
+    hub = soup.select('a[title="Launch on JupyterHub"]')
+    assert len(hub) == 1, "no JupyterHub launch button"
+    href = urlsplit(hub[0]["href"])
+    assert hub[0]["href"].startswith(CONFIG["launch_buttons"]["jupyterhub_url"].rstrip("/"))
+    query = parse_qs(href.query)
+    assert href.path.endswith("/hub/user-redirect/git-pull")
+    assert query["repo"] == [repo] and query["branch"] == [branch]
+    assert query["urlpath"] == [f"lab/tree/{Path(owner_name).name}/{target}"]
+    colab = soup.select('a[title="Launch on Colab"]')
+    assert len(colab) == 1, "no Colab launch button"
+    assert colab[0]["href"] == (f"{CONFIG['launch_buttons']['colab_url'].rstrip('/')}/github/"
+                                f"{owner_name}/blob/{branch}/{target}")
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)

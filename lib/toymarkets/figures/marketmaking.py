@@ -1,9 +1,9 @@
-"""Figures of the book, one function per kind of picture.
+"""Figures of the market maker (Step 1), one function per kind of picture.
 
 Each function takes a model's *result* (its public fields and methods only,
-never its internals), draws in the book's style (:mod:`toymarkets.style`) and
-returns a matplotlib ``Figure``. Chapters call these; they never style a
-figure themselves.
+never its internals), draws in the book's style (:mod:`toymarkets.figures.style`)
+and returns a matplotlib ``Figure``. :class:`CumulativePnl` is also the Step 1
+Try-it figure: built once, it is updated in place with fixed limits.
 """
 
 from __future__ import annotations
@@ -13,31 +13,75 @@ import pandas as pd
 
 from .style import COLORS, LINESTYLES, PALETTE, figure, label, styled
 
-__all__ = ["cumulative_pnl", "pnl_against_price", "income_curve"]
+__all__ = ["CumulativePnl", "cumulative_pnl", "pnl_against_price", "income_curve"]
 
 
-@styled
+class CumulativePnl:
+    """Cumulative P&L by source along one path, plus the total, with the inventory below.
+
+    Built once with its artists and, for a live control, fixed limits ``pnl_lim``
+    [USD] and ``inventory_lim`` [tokens]; :meth:`show` sets the data. Without
+    limits, each :meth:`show` rescales the axes to the data (a static figure).
+    """
+
+    @styled
+    def __init__(self, labels: dict[str, str], n_steps: int, *, inventory: bool = True,
+                 pnl_lim: tuple[float, float] | None = None,
+                 inventory_lim: tuple[float, float] | None = None):
+        rows = 2 if inventory else 1
+        self.figure, axes = figure(rows, 1, size=(8.2, 3.6 if rows == 1 else 5.4), sharex=True,
+                                   gridspec_kw={"height_ratios": [3, 1.4][:rows]})
+        self.ax = axes[0] if rows == 2 else axes
+        self.inventory_ax = axes[1] if rows == 2 else None
+        # Live (fixed limits): what show() changes is animated, drawn over a static background.
+        self.fixed = live = pnl_lim is not None
+        self.lines = {col: self.ax.plot([], [], color=COLORS[i % 6], ls=LINESTYLES[i % 6],
+                                        label=name, animated=live)[0]
+                      for i, (col, name) in enumerate(labels.items())}
+        self.lines["total"] = self.ax.plot([], [], color=PALETTE["black"], lw=2.2,
+                                           label="total", animated=live)[0]
+        self.ax.axhline(0, color="grey", lw=0.8)
+        self.ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        label(self.ax, x="time [steps]", y="cumulative P&L [USD]")
+        self.title = self.ax.set_title(" ", loc="left")
+        self.title.set_animated(live)
+        self.ax.set_xlim(0, n_steps - 1)
+        if pnl_lim is not None:
+            self.ax.set_ylim(*pnl_lim)
+        if self.inventory_ax is not None:
+            self.inventory_line = self.inventory_ax.plot([], [], color=PALETTE["vermillion"],
+                                                         lw=1, animated=live)[0]
+            self.inventory_ax.axhline(0, color="grey", lw=0.8)
+            label(self.inventory_ax, x="time [steps]", y="inventory [tokens]")
+            if inventory_lim is not None:
+                self.inventory_ax.set_ylim(*inventory_lim)
+            self.ax.label_outer()           # the time axis is labelled once, at the bottom
+
+    @styled
+    def show(self, frame: pd.DataFrame, *, title: str, inventory: np.ndarray | None = None):
+        """Draw one path: ``frame`` is ``run.cumulative(path)``, ``inventory`` its tokens held."""
+        for col, line in self.lines.items():
+            line.set_data(frame.index, frame[col])
+        self.title.set_text(title)
+        if self.inventory_ax is not None:
+            if inventory is None:
+                raise ValueError("inventory must be given: this figure has an inventory panel")
+            self.inventory_line.set_data(frame.index, inventory)
+        if not self.fixed:
+            for ax in self.figure.axes:
+                ax.relim()
+                ax.autoscale_view(scalex=False)
+        return self.figure
+
+
 def cumulative_pnl(frame: pd.DataFrame, labels: dict[str, str], *, title: str,
                    inventory: np.ndarray | None = None):
     """Cumulative P&L by source along one path (columns of ``frame``), plus the total.
 
     With ``inventory`` (tokens held per step) a second panel shows it below.
     """
-    rows = 2 if inventory is not None else 1
-    fig, axes = figure(rows, 1, size=(7.0, 3.6 if rows == 1 else 5.4), sharex=True,
-                       gridspec_kw={"height_ratios": [3, 1.4][:rows]})
-    ax = axes[0] if rows == 2 else axes
-    for i, (col, name) in enumerate(labels.items()):
-        ax.plot(frame.index, frame[col], color=COLORS[i % 6], ls=LINESTYLES[i % 6], label=name)
-    ax.plot(frame.index, frame["total"], color=PALETTE["black"], lw=2.2, label="total")
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.legend(ncols=3, loc="upper left")
-    label(ax, x="time [steps]", y="cumulative P&L [USD]", title=title)
-    if inventory is not None:
-        axes[1].plot(frame.index, inventory, color=PALETTE["vermillion"], lw=1)
-        axes[1].axhline(0, color="grey", lw=0.8)
-        label(axes[1], x="time [steps]", y="inventory [tokens]")
-    return fig
+    view = CumulativePnl(labels, len(frame), inventory=inventory is not None)
+    return view.show(frame, title=title, inventory=inventory)
 
 
 @styled

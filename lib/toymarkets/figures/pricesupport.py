@@ -1,6 +1,7 @@
 """Figures of the price-support model (Step 3; reused in Steps 5, 7, 14 and 15).
 
-Like :mod:`toymarkets.plots`, each function takes a :class:`~toymarkets.pricesupport.SupportRun`
+Like :mod:`toymarkets.figures.marketmaking`, each function takes a
+:class:`~toymarkets.models.pricesupport.SupportRun`
 (public fields and methods only), draws in the book's style and returns a
 ``Figure``. Units follow the model: prices in USD, token amounts in millions of
 tokens, money in millions of USD, time in days.
@@ -15,7 +16,7 @@ from ..models.pricesupport import SupportRun
 from .style import COLORS, PALETTE, figure, label, styled
 
 __all__ = ["price_panel", "support_path", "pnl_against_business", "budget_runs_out",
-           "explore_figure"]
+           "SupportPanels"]
 
 _MARKERS = ["o", "^", "s", "D"]
 
@@ -117,17 +118,55 @@ def budget_runs_out(run: SupportRun, path: int = 0, *, title: str):
     return fig
 
 
-@styled
-def explore_figure(run: SupportRun, path: int = 0, *, title: str):
-    """The Try-it picture: one path's prices (left) and P&L against the business (right)."""
-    path = _path(run, path)
-    fig, (left, right) = figure(1, 2, size=(8.4, 3.8))
-    fig.suptitle(title, fontweight="bold", fontsize=11)
-    price_panel(left, run, path, legend=True)
-    label(left, x="time [days]", y="price [USD]", title="One path")
-    corr = run.success_correlation()
-    right.scatter(run.business[:, -1], run.mark_to_market(), s=10, alpha=0.6, color=COLORS[1])
-    right.axhline(0, color="grey", lw=0.8)
-    label(right, x="business growth [log points]", y="house P&L [million USD]",
-          title=f"{run.n_paths} paths: correlation {corr:+.2f}")
-    return fig
+class SupportPanels:
+    """The Step 3 Try-it figure, built once and updated in place.
+
+    Left: one path's fair value and market price, the support level and the day the
+    budget ran out (if it did). Right: each path's final P&L against the growth of
+    the exchange's business, titled with their correlation. Limits are fixed by the
+    caller over the controls' whole range.
+    """
+
+    @styled
+    def __init__(self, n_days: int, *, price_lim: tuple[float, float],
+                 growth_lim: tuple[float, float], pnl_lim: tuple[float, float]):
+        self.figure, (self.left, self.right) = figure(1, 2, size=(8.4, 4.4))
+        self.suptitle = self.figure.suptitle(" ", fontweight="bold", fontsize=11, animated=True)
+        days = np.arange(n_days + 1)
+        self.fair = self.left.plot(days, np.zeros(days.size), color=COLORS[0], ls="--", lw=1.2,
+                                   label="fair value", animated=True)[0]
+        self.price = self.left.plot(days, np.zeros(days.size), color=COLORS[1], lw=1.6,
+                                    label="market price", animated=True)[0]
+        self.level = self.left.axhline(0.0, color=PALETTE["black"], ls=":", lw=1.0,
+                                       label="support level", animated=True)
+        self.spent = self.left.axvline(0.0, color=PALETTE["purple"], ls="-.", lw=1.4,
+                                       label="budget spent", animated=True)
+        self.left.set_xlim(0, n_days)
+        self.left.set_ylim(*price_lim)
+        self.figure.legend(handles=self.left.get_legend_handles_labels()[0],
+                           loc="outside lower left", ncols=4, fontsize=8)
+        label(self.left, x="time [days]", y="price [USD]", title="One path")
+        self.cloud = self.right.scatter([], [], s=10, alpha=0.6, color=COLORS[1], animated=True)
+        self.right.axhline(0, color="grey", lw=0.8)
+        self.right.set_xlim(*growth_lim)
+        self.right.set_ylim(*pnl_lim)
+        label(self.right, x="business growth [natural log]", y="house P&L [million USD]")
+        self.cloud_title = self.right.set_title(" ", loc="left")
+        self.cloud_title.set_animated(True)
+
+    @styled
+    def show(self, run: SupportRun, path: int = 0, *, title: str):
+        path = _path(run, path)
+        self.fair.set_ydata(run.fair_value[path])
+        self.price.set_ydata(run.price[path])
+        self.level.set_ydata([run.params.support_level] * 2)
+        end = run.exhaustion_step()[path]
+        spent = run.params.budget > 0 and not np.isnan(end)
+        self.spent.set_visible(bool(spent))
+        if spent:
+            self.spent.set_xdata([end, end])
+        self.cloud.set_offsets(np.column_stack([run.business[:, -1], run.mark_to_market()]))
+        corr = run.success_correlation()
+        self.cloud_title.set_text(f"{run.n_paths} paths: correlation {corr:+.2f}")
+        self.suptitle.set_text(title)
+        return self.figure

@@ -12,7 +12,7 @@ import pandas as pd
 from ..models.toxicflow import CHOICES, COMPONENTS, KINDS
 from .style import COLORS, LINESTYLES, PALETTE, figure, label, styled
 
-__all__ = ["pnl_split", "markout_curves", "break_even", "tryit_panels"]
+__all__ = ["pnl_split", "markout_curves", "break_even", "ChoicePanels", "SYSTEMATIC"]
 
 _MARKERS = {"uninformed": "o", "informed": "^", "liquidation": "s"}
 _KIND_STYLE = {k: (COLORS[i], LINESTYLES[i]) for i, k in enumerate(KINDS)}
@@ -128,21 +128,88 @@ def break_even(grid: np.ndarray, closed_form: np.ndarray, simulated: pd.DataFram
     return fig
 
 
-@styled
-def tryit_panels(totals: pd.DataFrame, markouts: pd.DataFrame, *, title: str):
-    """One run: P&L by source per choice (left) and markouts against the exchange's mid (right).
+#: The parts of a choice's P&L that are systematic (drawn as stacked bars); hedging
+#: slippage has mean zero and is drawn apart, as the noise it is.
+SYSTEMATIC = [k for k in COMPONENTS if k != "slippage"]
+_HATCH = {"fees": "", "spread": "//", "adverse_selection": "..", "hedging_cost": "\\\\"}
 
-    ``totals`` is ``run.totals(per_unit=True)``; ``markouts`` is ``run.markouts(...)``
-    (horizons as rows, kinds as columns).
+
+class ChoicePanels:
+    """One run of Step 2 in two panels, built once and updated in place (the Try-it figure).
+
+    Left, for each choice: the systematic parts of its P&L per token stacked above
+    (income) and below (losses) zero, a diamond at the expected profit (closed
+    form), and a vertical line from the systematic total to the run's total: the
+    hedging slippage this run happened to draw, whose mean is zero. Right: markouts
+    per client kind against the exchange's own mid, by horizon.
     """
-    fig, (left, right) = figure(1, 2, size=(8.6, 4.4), gridspec_kw={"width_ratios": [1.3, 1]})
-    means = totals.loc[list(CHOICES)]
-    _stacked_bars(left, means, means["total"])
-    left.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.3), fontsize=8)
-    label(left, x="the house's choice [-]", y="P&L per token traded [USD]", title=title)
-    long = markouts.rename_axis("horizon").reset_index().melt(
-        id_vars="horizon", var_name="kind", value_name="mean")
-    _markout_panel(right, long, None)
-    right.legend(loc="lower left", fontsize=8)
-    label(right, x="horizon after the trade [steps]", y="markout vs own mid [USD/token]")
-    return fig
+
+    @styled
+    def __init__(self, horizons, *, pnl_lim: tuple[float, float],
+                 markout_lim: tuple[float, float]):
+        self.figure, (self.left, self.right) = figure(
+            1, 2, size=(8.6, 4.4), gridspec_kw={"width_ratios": [1.3, 1]})
+        x = np.arange(len(CHOICES))
+        self.bars = {key: self.left.bar(x, np.zeros(len(x)), 0.6, color=COLORS[i],
+                                        label=COMPONENTS[key], hatch=_HATCH[key],
+                                        edgecolor="white", linewidth=0.5, animated=True)
+                     for i, key in enumerate(SYSTEMATIC)}
+        self.noise = [self.left.plot([], [], color=PALETTE["purple"], lw=2.4,
+                                     solid_capstyle="butt", animated=True,
+                                     label="hedging slippage (this run)" if i == 0 else None)[0]
+                      for i in range(len(x))]
+        self.realised = self.left.plot([], [], "o", color=PALETTE["black"], ms=5, mfc="white",
+                                       label="this run's total", animated=True)[0]
+        self.expected = self.left.plot([], [], "D", color=PALETTE["black"], ms=6,
+                                       label="expected total", animated=True)[0]
+        self.left.axhline(0, color="grey", lw=0.8)
+        self.left.set_xticks(x, ["A-book", "B-book", "hedge\nlater"])
+        self.left.set_xlim(-0.6, len(x) - 0.4)
+        self.left.set_ylim(*pnl_lim)
+        label(self.left, x="the house's choice [-]", y="P&L per token traded [USD]")
+        self.title = self.left.set_title(" ", loc="left")
+        self.title.set_animated(True)
+        h = np.asarray(horizons, dtype=float)
+        self.curves = {}
+        for kind in KINDS:
+            color, ls = _KIND_STYLE[kind]
+            self.curves[kind] = self.right.plot(h, np.zeros_like(h), marker=_MARKERS[kind],
+                                                color=color, ls=ls, ms=5, label=kind,
+                                                animated=True)[0]
+        self.right.axhline(0, color="grey", lw=0.8)
+        self.right.set_xscale("symlog", linthresh=1)
+        self.right.set_xticks(_HORIZON_TICKS, [str(t) for t in _HORIZON_TICKS])
+        self.right.set_xlim(-0.15, 1.15 * max(h.max(), 1))
+        self.right.set_ylim(*markout_lim)
+        handles = self.left.get_legend_handles_labels()[0] + list(self.curves.values())
+        self.figure.legend(handles=handles, loc="outside lower center", ncols=5, fontsize=8)
+        label(self.right, x="horizon after the trade [steps]", y="markout vs own mid [USD/token]")
+
+    @styled
+    def show(self, totals: pd.DataFrame, markouts: pd.DataFrame, expected: dict[str, float], *,
+             title: str):
+        """``totals``: ``run.totals(per_unit=True)``; ``markouts``: ``run.markouts(horizons,
+        "exchange")``; ``expected``: the closed-form profit per token by choice."""
+        means = totals.loc[list(CHOICES)]
+        up, down = np.zeros(len(CHOICES)), np.zeros(len(CHOICES))
+        for key, bars in self.bars.items():
+            values = means[key].to_numpy()
+            base = np.where(values >= 0, up, down)
+            for bar, y0, h in zip(bars, base, values, strict=True):
+                bar.set_y(y0)
+                bar.set_height(h)
+            up, down = up + np.maximum(values, 0), down + np.minimum(values, 0)
+        systematic = means[SYSTEMATIC].sum(axis=1).to_numpy()
+        for i, (line, y0, y1) in enumerate(zip(self.noise, systematic, means["total"],
+                                               strict=True)):
+            line.set_data([i, i], [y0, y1])
+        x = np.arange(len(CHOICES))
+        self.realised.set_data(x, means["total"].to_numpy())
+        self.expected.set_data(x, [expected[c] for c in CHOICES])
+        for kind, line in self.curves.items():
+            y = markouts[kind].to_numpy()
+            shown = bool(np.all(np.isfinite(y)))     # a kind with no trades has no markout
+            line.set_visible(shown)
+            line.set_ydata(y if shown else np.zeros_like(y))
+        self.title.set_text(title)
+        return self.figure

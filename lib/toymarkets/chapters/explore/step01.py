@@ -5,20 +5,21 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ...figures.marketmaking import cumulative_pnl
+from ...figures.marketmaking import CumulativePnl
 from ...models import marketmaking as mm
 from ..tryit import TryIt
 
 SEED = 1
+#: Axis limits over the controls' whole range (the widget sweep checks the data stay inside).
+PNL_LIMITS = (-1150.0, 550.0)            # USD
+INVENTORY_LIMITS = (-200.0, 300.0)       # tokens
 
 
-def draw(half_spread: float = 0.05, hedge_ratio: float = 1.0, otc_prob: float = 0.02):
-    """One day of the market maker at these settings: cumulative P&L by source, and inventory."""
+def run(half_spread: float = 0.05, hedge_ratio: float = 1.0,
+        otc_prob: float = 0.02) -> mm.MarketMakerRun:
+    """One simulated day of the market maker at these settings (seeded)."""
     params = mm.MarketMaker(half_spread=half_spread, hedge_ratio=hedge_ratio, otc_prob=otc_prob)
-    run = mm.simulate(params, np.random.default_rng(SEED))
-    title = f"Half-spread {half_spread:.2f} USD, hedge ratio {hedge_ratio:.2f}, OTC {otc_prob:.3f}"
-    return cumulative_pnl(run.cumulative(0), mm.COMPONENTS, title=title,
-                          inventory=run.inventory[0])
+    return mm.simulate(params, np.random.default_rng(SEED))
 
 
 def tryit() -> TryIt:
@@ -27,11 +28,20 @@ def tryit() -> TryIt:
                                            description="half-spread [USD]"),
         "hedge_ratio": widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.05,
                                            description="hedge ratio"),
-        "otc_prob": widgets.FloatSlider(value=0.02, min=0.0, max=0.10, step=0.005,
+        "otc_prob": widgets.FloatSlider(value=0.02, min=0.0, max=0.05, step=0.005,
                                         description="OTC requests per step",
                                         readout_format=".3f"),
     }
-    return TryIt(draw, controls, alt=(
+    view = CumulativePnl(mm.COMPONENTS, mm.MarketMaker().n_steps, pnl_lim=PNL_LIMITS,
+                         inventory_lim=INVENTORY_LIMITS)
+
+    def update(half_spread: float, hedge_ratio: float, otc_prob: float) -> None:
+        day = run(half_spread, hedge_ratio, otc_prob)
+        view.show(day.cumulative(0), inventory=day.inventory[0], title=(
+            f"Half-spread {half_spread:.2f} USD, hedge ratio {hedge_ratio:.2f}, "
+            f"OTC {otc_prob:.3f}"))
+
+    return TryIt(update, view.figure, controls, alt=(
         "Cumulative profit by source over one simulated day, with the inventory below it. "
         "At the default settings the inventory stays at zero and profit grows steadily from "
         "spreads, rebates and OTC blocks, less a steady hedging cost."))

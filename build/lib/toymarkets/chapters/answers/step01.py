@@ -1,0 +1,42 @@
+"""Answer keys for Step 1 (book/01-market-maker.ipynb). See toymarkets.checks."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from ...models import marketmaking as mm
+from ..checks import Answer, matches_reference
+
+
+@cache
+def _otc_share() -> float:
+    run = mm.simulate(mm.MarketMaker(), np.random.default_rng(2022), n_paths=200)
+    totals = run.totals()
+    return float(totals["spread_otc"].mean() / totals["total"].mean())
+
+
+def _reference_ticket_fee(run: mm.MarketMakerRun, fee: float) -> np.ndarray:
+    """Total P&L per path after a fixed fee on every non-zero hedge trade."""
+    return run.totals()["total"].to_numpy() - fee * np.count_nonzero(run.hedges, axis=1)
+
+
+def _judge_ticket_fee(student_function) -> bool:
+    cases = ((mm.simulate(mm.MarketMaker(hedge_ratio=eta, n_steps=300),
+                          np.random.default_rng(7), n_paths=20), fee)
+             for eta, fee in ((1.0, 0.5), (0.3, 0.2), (0.0, 1.0)))
+    return matches_reference(lambda case: student_function(*case),
+                             lambda case: _reference_ticket_fee(*case), cases)
+
+
+ANSWERS = {
+    "otc_share": Answer(
+        expected=_otc_share, rtol=5e-3,
+        hint="average the OTC spread column and the total column over all 200 days first, "
+             "then divide; give a fraction, not a percentage."),
+    "ticket_fee": Answer(
+        judge=_judge_ticket_fee,
+        hint="count the steps with a non-zero hedge on each path (run.hedges), and return "
+             "one number per path."),
+}
