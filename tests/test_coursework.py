@@ -328,6 +328,83 @@ def test_summary_totals_each_student(broken):
     assert list(broken["rows"][0]) == list(cw.Row.FIELDS)
 
 
+# --------------------------------------------------------------------------- forgery
+
+
+_FORGE_VERDICTS = """
+import json, os
+with open(os.environ["TOYMARKETS_GRADE_LOG"], "a") as fh:
+    for key in ("step01.otc_share", "step01.ticket_fee"):
+        fh.write(json.dumps({"key": key, "status": "right", "points": 1, "max_points": 1}))
+        fh.write("\\n")
+"""
+
+_FORGE_VALUE = """
+import json, os
+with open(os.environ["TOYMARKETS_GRADE_LOG"], "a") as fh:
+    fh.write(json.dumps({"key": "step01.otc_share", "submission": {"value": %r}}) + "\\n")
+    fh.write(json.dumps({"key": "step01.ticket_fee", "submission": {"outputs": [[0.0]]}}))
+"""
+
+_PEEK = """
+import inspect
+class Peeker:
+    def __float__(self):
+        for frame in inspect.stack():
+            for name in ("want", "expected", "right"):
+                value = frame.frame.f_locals.get(name)
+                if isinstance(value, float):
+                    return value
+        return -1.0
+check("step01.otc_share", Peeker())
+"""
+
+_LOOSEN = """
+from toymarkets.chapters.checks import answer_key
+object.__setattr__(answer_key("step01.otc_share"), "atol", 1e9)
+object.__setattr__(answer_key("step01.otc_share"), "rtol", 0.99)
+print(check("step01.otc_share", 0.0))
+"""
+
+
+@pytest.fixture(scope="module")
+def forged(tmp_path_factory):
+    """Student copies that solve nothing but try to be graded right anyway."""
+    from toymarkets.chapters.checks import answer_key
+
+    right = answer_key("step01.otc_share").expected()
+    folder = tmp_path_factory.mktemp("forged")
+    base = cw.student_copy(fixture.chapter(), fixture.CHAPTER)
+    for student, source in (("verdicts", _FORGE_VERDICTS), ("values", _FORGE_VALUE % right),
+                            ("wrong_value", _FORGE_VALUE % 0.0), ("peeker", _PEEK),
+                            ("loosener", _LOOSEN)):
+        nb = copy.deepcopy(base)
+        nb.cells.append(new_code_cell(source))
+        (folder / student).mkdir()
+        nbformat.write(nb, folder / student / "01-market-maker.ipynb")
+    return cw.grade(folder, cw.Limits(time_limit=120), jobs=2, root=FIXTURE)
+
+
+def _scores(grades, student):
+    return {r.exercise: r.score for r in grades.rows if r.student == student}
+
+
+def test_a_forged_verdict_in_the_log_scores_nothing(forged):
+    assert _scores(forged, "verdicts") == {"step01.otc_share": 0, "step01.ticket_fee": 0}
+
+
+def test_a_forged_value_earns_only_what_that_value_earns(forged):
+    assert _scores(forged, "values") == {"step01.otc_share": 1, "step01.ticket_fee": 0}
+    assert _scores(forged, "wrong_value") == {"step01.otc_share": 0, "step01.ticket_fee": 0}
+
+
+def test_objects_that_peek_and_kernels_that_loosen_tolerances_score_nothing(forged):
+    assert _scores(forged, "peeker") == {"step01.otc_share": 0, "step01.ticket_fee": 0}
+    assert _scores(forged, "loosener") == {"step01.otc_share": 0, "step01.ticket_fee": 0}
+    report = forged.reports["loosener/01-market-maker.ipynb"]
+    assert report["completed"] and report["errors"] == []
+
+
 def test_an_endless_loop_is_stopped_at_the_time_limit(tmp_path):
     nb = fixture.chapter()
     nb.cells.insert(2, new_code_cell("while True:\n    pass"))

@@ -19,10 +19,13 @@ own run prints. The student edition of the HTML keeps the committed outputs of
 the cells that remain, since nothing in them belongs to a solution.
 
 The grader runs each submission in a fresh kernel, in a temporary copy of its
-folder, with ``TOYMARKETS_GRADE_LOG`` set, and scores each exercise with the very
-verdicts ``check`` showed the student (the last verdict per key). It is a
-safety net against accidents (loops, floods, deletions, crashes), not a sandbox
-against a determined cheat: see ``book/instructors.md``.
+folder, with ``TOYMARKETS_GRADE_LOG`` set: each ``check`` logs the student's answer
+as plain data (``toymarkets.chapters.checks.submission``), never a verdict. The
+grader takes the last answer per key and judges it in its own process
+(``toymarkets.chapters.checks.judge``), so nothing the kernel writes or changes can
+make a wrong answer right. Its limits are a safety net against accidents (loops,
+floods, deletions, crashes), not a sandbox against a determined attack on the
+machine: see ``book/instructors.md``.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from nbconvert.preprocessors import (
 
 from booktools import toc
 from booktools.toc import ROOT, notebooks
-from toymarkets.chapters.checks import GRADE_LOG_ENV, answer_key
+from toymarkets.chapters.checks import GRADE_LOG_ENV, RIGHT, WRONG, answer_key, judge
 
 SOLUTION, ANSWER, STUB = "solution", "answer", "student-stub"
 
@@ -650,7 +653,12 @@ class Row:
 
 
 def _run_submission(sub: Submission, limits: Limits) -> tuple[dict[str, dict], dict]:
-    """Execute a submission in a temporary copy of its folder: (last verdict per key, report)."""
+    """Execute a submission in a temporary copy of its folder.
+
+    Returns the last *submission* (plain data, see ``toymarkets.chapters.checks``) that
+    the notebook's checks logged for each key, and the run's report. Nothing in the log
+    is a verdict: :func:`grade_submission` judges the data in this process.
+    """
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         sandbox = Path(tmp).resolve()
         work = sandbox / "work"
@@ -683,15 +691,17 @@ def _run_submission(sub: Submission, limits: Limits) -> tuple[dict[str, dict], d
         except (OSError, ValueError):
             report = {"errors": [], "completed": False, "flooded": [], "stopped": stopped,
                       "stopped_cell": None}
-        verdicts: dict[str, dict] = {}
+        submitted: dict[str, dict] = {}
         if log.exists():
             for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
                 try:
                     entry = json.loads(line)
-                    verdicts[entry["key"]] = entry
-                except (ValueError, KeyError, TypeError):
+                    if isinstance(entry, dict) and isinstance(entry.get("key"), str) \
+                            and isinstance(entry.get("submission"), dict):
+                        submitted[entry["key"]] = entry["submission"]
+                except ValueError:
                     continue
-        return verdicts, report
+        return submitted, report
 
 
 def _sections(nb) -> tuple[int, dict[str, tuple[int, int]]]:
@@ -738,18 +748,25 @@ def grade_submission(sub: Submission, limits: Limits) -> tuple[list[Row], dict]:
         rows = [Row(sub.student, chapter, key, 0, points, problem, file)
                 for key, points in expected.items()]
         return rows or [Row(sub.student, chapter, "", 0, 0, problem, file)], {}
-    verdicts, report = _run_submission(sub, limits)
+    submitted, report = _run_submission(sub, limits)
     first, spans = _sections(sub.notebook)
     rows = []
     for key, points in expected.items():
-        verdict = verdicts.get(key)
+        data = submitted.get(key)
         trouble = _trouble(report, limits, first, spans.get(key))
-        if verdict is None:
+        if data is None:
             message = "no check ran" + (f": {trouble}" if trouble else "")
             rows.append(Row(sub.student, chapter, key, 0, points, message, file))
             continue
-        status = verdict.get("status")
-        score = points if status == "right" else 0
+        try:
+            status = judge(answer_key(key), data)      # judged here, never in the kernel
+        except Exception as exc:  # malformed data: wrong, with the reason
+            status, trouble = WRONG, _short(f"the submitted data could not be judged "
+                                            f"({type(exc).__name__})")
+        if status == WRONG and "error" in data:
+            trouble = "; ".join(filter(None, [_short(f"the answer raised {data['error']}"),
+                                              trouble]))
+        score = points if status == RIGHT else 0
         message = {"right": "right", "wrong": "wrong",
                    "unanswered": "not attempted"}.get(status, f"unknown verdict {status!r}")
         if trouble and status != "right":

@@ -7,7 +7,7 @@ from functools import cache
 import numpy as np
 
 from ...models import marketmaking as mm
-from ..checks import Answer, matches_reference
+from ..checks import Answer
 
 
 @cache
@@ -22,12 +22,12 @@ def _reference_ticket_fee(run: mm.MarketMakerRun, fee: float) -> np.ndarray:
     return run.totals()["total"].to_numpy() - fee * np.count_nonzero(run.hedges, axis=1)
 
 
-def _judge_ticket_fee(student_function) -> bool:
-    cases = ((mm.simulate(mm.MarketMaker(hedge_ratio=eta, n_steps=300),
-                          np.random.default_rng(7), n_paths=20), fee)
-             for eta, fee in ((1.0, 0.5), (0.3, 0.2), (0.0, 1.0)))
-    return matches_reference(lambda case: student_function(*case),
-                             lambda case: _reference_ticket_fee(*case), cases)
+@cache
+def _ticket_fee_cases() -> tuple[tuple[mm.MarketMakerRun, float], ...]:
+    """Runs at three hedge ratios, each with a ticket fee [USD]."""
+    return tuple((mm.simulate(mm.MarketMaker(hedge_ratio=eta, n_steps=300),
+                              np.random.default_rng(7), n_paths=20), fee)
+                 for eta, fee in ((1.0, 0.5), (0.3, 0.2), (0.0, 1.0)))
 
 
 ANSWERS = {
@@ -36,7 +36,7 @@ ANSWERS = {
         hint="average the OTC spread column and the total column over all 200 days first, "
              "then divide; give a fraction, not a percentage."),
     "ticket_fee": Answer(
-        judge=_judge_ticket_fee,
+        reference=_reference_ticket_fee, cases=_ticket_fee_cases, rtol=1e-9, atol=1e-6,
         hint="count the steps with a non-zero hedge on each path (run.hedges), and return "
              "one number per path."),
 }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from ...models import toxicflow as tf
-from ..checks import Answer, matches_reference
+from ..checks import Answer
 
 
 def _break_even_fee() -> float:
@@ -24,12 +26,13 @@ def _reference_profitable_informed(run: tf.ToxicFlowRun) -> np.ndarray:
     return (run.kind == 1) & (gain > 0)
 
 
-def _judge_profitable_informed(student_function) -> bool:
+@cache
+def _profitable_informed_cases() -> tuple[tuple[tf.ToxicFlowRun], ...]:
+    """Three runs: the defaults, no lag with a higher fee, a wider spread with more informed."""
     cases = (({}, 1), ({"lag": 0, "catch_up": 0.5, "fee": 5e-4}, 2),
              ({"half_spread": 0.05, "share_informed": 0.3, "share_uninformed": 0.55}, 3))
-    runs = (tf.simulate(tf.ToxicFlow(**changes), np.random.default_rng(seed), 3_000)
-            for changes, seed in cases)
-    return matches_reference(student_function, _reference_profitable_informed, runs, exact=True)
+    return tuple((tf.simulate(tf.ToxicFlow(**changes), np.random.default_rng(seed), 3_000),)
+                 for changes, seed in cases)
 
 
 ANSWERS = {
@@ -39,7 +42,7 @@ ANSWERS = {
              "volume-weighted expected adverse selection; set it to zero and solve for the "
              "fee (a fraction, not bp)."),
     "profitable_informed": Answer(
-        judge=_judge_profitable_informed,
+        reference=_reference_profitable_informed, cases=_profitable_informed_cases, exact=True,
         hint="return a boolean array with one entry per trade: True only for informed trades "
              "(run.kind == 1) whose gain side * (lead at the trade - fill) beats the fee, "
              "fee * mid at the trade."),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from ...models import pricesupport as ps
-from ..checks import Answer, matches_reference
+from ..checks import Answer
 
 
 def _exhausted_share() -> float:
@@ -20,23 +22,25 @@ def _reference_liquidation(run: ps.SupportRun) -> np.ndarray:
     return run.cash[:, -1] + stock * price
 
 
-def _judge_liquidation(student_function) -> bool:
+@cache
+def _liquidation_cases() -> tuple[tuple[ps.SupportRun], ...]:
+    """Three runs: support held, long and deep underwater, a short or long client book."""
     cases = (
-        ps.PriceSupport(n_steps=200),                                   # long, support held
-        ps.PriceSupport(n_steps=200, drift=-0.005, impact=3.0),         # long and deep underwater
-        ps.PriceSupport(n_steps=100, budget=0.0, hedge_ratio=0.0),      # short or long client book
+        ps.PriceSupport(n_steps=200),
+        ps.PriceSupport(n_steps=200, drift=-0.005, impact=3.0),
+        ps.PriceSupport(n_steps=100, budget=0.0, hedge_ratio=0.0),
     )
-    runs = (ps.simulate(params, np.random.default_rng(11), n_paths=30) for params in cases)
-    return matches_reference(student_function, _reference_liquidation, runs)
+    return tuple((ps.simulate(params, np.random.default_rng(11), n_paths=30),)
+                 for params in cases)
 
 
 ANSWERS = {
     "exhausted_share": Answer(
-        expected=_exhausted_share, rtol=1e-9,
+        expected=_exhausted_share, decimals=2,
         hint="a path's budget ran out when its exhaustion_step() is a number, not NaN; "
              "give the share of the 500 paths as a fraction, not a percentage."),
     "liquidation": Answer(
-        judge=_judge_liquidation,
+        reference=_reference_liquidation, cases=_liquidation_cases, rtol=1e-9, atol=1e-9,
         hint="sell run.inventory[:, -1] at the fair value minus impact times the inventory, "
              "never below zero, and add run.cash[:, -1]; return one number per path."),
 }
