@@ -65,7 +65,7 @@ def test_haircuts_never_raise_equity(assets, cut):
     cut_sheet = sheet.haircut({k: cut for k in assets})
     assert cut_sheet.equity <= sheet.equity + 1e-9
     assert cut_sheet.total_assets == pytest.approx((1 - cut) * sheet.total_assets, abs=1e-6)
-    assert sheet.assets == dict(assets)            # the original is untouched
+    assert sheet.asset_values == dict(assets)      # the original is untouched
 
 
 def test_balance_sheet_rejects_bad_lines_and_is_immutable():

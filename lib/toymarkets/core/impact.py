@@ -1,0 +1,164 @@
+r"""What a sale fetches: impact laws and the proceeds of selling a quantity.
+
+A position is *marked* at the last price :math:`P_0`; it can be *sold* only into
+the market as it is, and each unit sold pushes the price down. If the price at
+which the :math:`q`-th unit sells is :math:`P(q)`, selling :math:`Q` units brings
+
+.. math::  L(Q) = \int_0^Q P(q)\, dq \;\le\; P_0\, Q ,
+
+the position's *liquidation value*, against its *mark value* :math:`P_0 Q`. The
+marginal price never goes below zero: past the quantity at which it reaches zero a
+sale brings nothing more, so :math:`L` is increasing, concave and never negative.
+Three laws for :math:`P(q)`, each a small frozen class with the same methods:
+
+* :class:`SquareRoot`, the square-root law of market impact
+  (:cite:t:`toth2011anomalous`): :math:`P(q) = P_0\,(1 - Y \sigma \sqrt{q/V})`, with
+  :math:`\sigma` the daily volatility, :math:`V` the daily volume and :math:`Y` of
+  order one. Integrating,
+
+  .. math::  L(Q) = P_0 \left(Q - \tfrac{2}{3}\, Y\sigma\, Q^{3/2} / \sqrt{V}\right)
+             \quad\text{for } Q \le Q^* = V / (Y\sigma)^2 ,
+
+  and :math:`L(Q^*)` beyond. The law is measured for orders well below the daily
+  volume (a few per cent of it); applied to a position many times the daily volume
+  it is an extrapolation, which the book says where it uses it. The discount
+  :math:`1 - L/(P_0 Q) = \tfrac{2}{3} Y\sigma\sqrt{Q/V}` grows with size and
+  volatility and falls with volume.
+* :class:`LinearBook`, an order book with the same depth at every price, as in the
+  linear impact of :cite:t:`kyle1985continuous` and the permanent impact of
+  :cite:t:`almgren2000optimal`: :math:`P(q) = P_0 - \lambda q`, so
+  :math:`L(Q) = P_0 Q - \lambda Q^2/2` up to :math:`Q^* = P_0/\lambda`.
+* :class:`ConstantProduct`, selling into a Uniswap-v2 pool holding :math:`x` tokens and
+  :math:`y` USD (:mod:`toymarkets.core.pool`): :math:`L(Q) = \gamma Q y/(x + \gamma Q)`,
+  which never reaches :math:`y`.
+
+Units: quantities in tokens, prices in USD per token, proceeds in USD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _validate as v
+from . import pool
+
+__all__ = ["ImpactLaw", "SquareRoot", "LinearBook", "ConstantProduct", "Liquid", "discount"]
+
+
+def _quantity(q) -> np.ndarray:
+    a = np.asarray(q, dtype=float)
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise ValueError(f"quantity must be finite and in [0, inf), got {q!r}")
+    return a
+
+
+def _out(a: np.ndarray):
+    return float(a) if a.ndim == 0 else a
+
+
+class ImpactLaw:
+    """Base of the impact laws: a subclass defines ``_proceeds(q, price)`` for arrays of
+    quantities, and inherits :meth:`proceeds`, :meth:`average_price` and :meth:`discount`."""
+
+    def proceeds(self, quantity, price: float):
+        """USD a sale of ``quantity`` (>= 0, array allowed) fetches from the mark ``price``."""
+        p = v.non_negative("price", price)
+        return _out(self._proceeds(_quantity(quantity), p))
+
+    def average_price(self, quantity, price: float):
+        """Proceeds per unit sold (the mark price for an empty sale)."""
+        q = _quantity(quantity)
+        p = v.non_negative("price", price)
+        sold = self._proceeds(q, p)
+        return _out(np.where(q > 0, sold / np.where(q > 0, q, 1.0), p))
+
+    def discount(self, quantity, price: float):
+        """``1 - proceeds / (price * quantity)``: the share of the mark a sale loses, in [0, 1]."""
+        q = _quantity(quantity)
+        p = v.positive("price", price)
+        mark = p * q
+        return _out(np.where(q > 0, 1.0 - self._proceeds(q, p) / np.where(q > 0, mark, 1.0),
+                             0.0))
+
+
+@dataclass(frozen=True)
+class Liquid(ImpactLaw, v.Parameters):
+    """A market deep enough to take any sale at the mark: ``L(Q) = P0 Q``."""
+
+    def _proceeds(self, q, p):
+        return p * q
+
+
+@dataclass(frozen=True)
+class SquareRoot(ImpactLaw, v.Parameters):
+    """The square-root impact law (module docstring)."""
+
+    volatility: float               #: sigma, daily volatility of the price [fraction], (0, 5]
+    daily_volume: float             #: V, tokens traded a day, > 0
+    y: float = 1.0                  #: Y, the law's prefactor (of order one), in (0, 10]
+
+    def __post_init__(self):
+        v.positive("volatility", self.volatility, 5.0)
+        v.positive("daily_volume", self.daily_volume, 1e15)
+        v.positive("y", self.y, 10.0)
+
+    @property
+    def limit(self) -> float:
+        """Q*, the quantity at which the marginal price reaches zero [tokens]."""
+        return self.daily_volume / (self.y * self.volatility) ** 2
+
+    def impact(self, quantity):
+        r"""The fractional price move after selling ``quantity``:
+        :math:`\min(1, Y\sigma\sqrt{Q/V})`."""
+        q = _quantity(quantity)
+        return _out(np.minimum(1.0, self.y * self.volatility * np.sqrt(q / self.daily_volume)))
+
+    def _proceeds(self, q, p):
+        c = self.y * self.volatility / np.sqrt(self.daily_volume)
+        sold = np.minimum(q, self.limit)
+        return p * (sold - (2.0 / 3.0) * c * sold ** 1.5)
+
+
+@dataclass(frozen=True)
+class LinearBook(ImpactLaw, v.Parameters):
+    """A book whose price falls by ``slope`` USD per token sold (module docstring)."""
+
+    slope: float                    #: lambda [USD per token], > 0
+
+    def __post_init__(self):
+        v.positive("slope", self.slope, 1e12)
+
+    def _proceeds(self, q, p):
+        sold = np.minimum(q, p / self.slope)
+        return p * sold - 0.5 * self.slope * sold ** 2
+
+
+@dataclass(frozen=True)
+class ConstantProduct(ImpactLaw, v.Parameters):
+    """Selling into a constant-product pool of ``reserve_token`` tokens and ``reserve_cash`` USD.
+
+    The pool's own price ``reserve_cash / reserve_token`` is what a sale meets, whatever
+    the mark: ``proceeds(Q, price)`` ignores ``price`` except through :meth:`discount`.
+    """
+
+    reserve_token: float            #: x [tokens], > 0
+    reserve_cash: float             #: y [USD], > 0
+    fee: float = 0.003              #: 1 - gamma, the pool's fee on the input, in [0, 1)
+
+    def __post_init__(self):
+        v.positive("reserve_token", self.reserve_token, 1e18)
+        v.positive("reserve_cash", self.reserve_cash, 1e18)
+        v.in_range("fee", self.fee, 0.0, 1.0, hi_open=True)
+
+    def _proceeds(self, q, p):
+        return np.asarray(pool.amount_out(q, self.reserve_token, self.reserve_cash, self.fee))
+
+
+def discount(law, quantity, price: float):
+    """The share of the mark value a sale of ``quantity`` loses under ``law`` (in [0, 1])."""
+    if not isinstance(law, ImpactLaw):
+        raise ValueError(f"law must be an impact law (SquareRoot, LinearBook, ConstantProduct, "
+                         f"Liquid), got {type(law).__name__}")
+    return law.discount(quantity, price)
