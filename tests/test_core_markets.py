@@ -217,7 +217,8 @@ def test_liquidation_equity_never_exceeds_mark_equity(sheet):
 def test_remarking_one_line_moves_equity_by_that_lines_change(sheet, value, data):
     name = data.draw(st.sampled_from(sorted(sheet.assets)))
     line = sheet.assets[name]
-    assume(not isinstance(line, Position) or line.quantity > 0 or value == 0)
+    assume(not isinstance(line, Position) or line.kind == "cash" or value == 0
+           or (line.quantity > 0 and math.isfinite(value / line.quantity)))
     marked = sheet.mark(**{name: value})
     change = value - sheet.asset_values[name]
     assert marked.equity - sheet.equity == pytest.approx(change, rel=1e-9, abs=1e-6)
@@ -282,3 +283,33 @@ def test_exposures_follow_from_the_sheet():
 def test_sheet_types_reject_bad_input_by_name(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+# ------------------------------------------------------------------ buying
+
+
+@settings(max_examples=200)
+@given(laws, st.floats(0.0, 1e8), st.floats(0.01, 1e4))
+def test_buying_costs_at_least_the_mark_and_the_cost_integrates_the_marginal_price(law, q, p):
+    if isinstance(law, impact.ConstantProduct):
+        p = law.reserve_cash / law.reserve_token
+        q = min(q, 0.9 * law.reserve_token)
+    cost = law.cost(q, p)
+    assert cost >= p * q * (1 - 1e-9) - 1e-9
+    if q > 0:
+        grid = np.linspace(0.0, q, 20_001)
+        assert cost == pytest.approx(np.trapezoid(law.marginal(grid, p, "buy"), grid),
+                                     rel=1e-5, abs=1e-6 * p * q + 1e-9)
+        kink = {impact.SquareRoot: lambda: law.limit, impact.LinearBook: lambda: p / law.slope}
+        stop = min(q, kink.get(type(law), lambda: q)())      # the marginal price is 0 after
+        sell_grid = np.linspace(0.0, stop, 20_001)
+        assert law.proceeds(q, p) == pytest.approx(
+            np.trapezoid(law.marginal(sell_grid, p, "sell"), sell_grid), rel=1e-4,
+            abs=1e-6 * p * q + 1e-9)
+
+
+def test_buying_out_a_pool_is_refused():
+    with pytest.raises(ValueError, match=r"quantity must be in \[0, reserve_token\)"):
+        impact.ConstantProduct(10.0, 10.0).cost(10.0, 1.0)
+    with pytest.raises(ValueError, match="side must be one of"):
+        impact.Liquid().marginal(1.0, 1.0, side="short")

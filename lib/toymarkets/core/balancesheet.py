@@ -393,6 +393,8 @@ class BalanceSheet:
             line = assets[name]
             if isinstance(line, Receivable):
                 assets[name] = replace(line, principal=value)
+            elif line.kind == "cash" and line.price == 1.0:
+                assets[name] = replace(line, quantity=value)
             elif line.quantity > 0:
                 assets[name] = replace(line, price=value / line.quantity)
             elif value > 0:

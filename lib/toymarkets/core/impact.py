@@ -32,6 +32,12 @@ Three laws for :math:`P(q)`, each a small frozen class with the same methods:
   :math:`y` USD (:mod:`toymarkets.core.pool`): :math:`L(Q) = \gamma Q y/(x + \gamma Q)`,
   which never reaches :math:`y`.
 
+Buying is the mirror image: the :math:`q`-th unit bought costs :math:`P^+(q) \ge P_0`
+and buying :math:`Q` costs :math:`C(Q) = \int_0^Q P^+(q)\, dq \ge P_0 Q`
+(:meth:`ImpactLaw.cost`, :meth:`ImpactLaw.marginal`). The square-root law and the
+linear book are taken symmetric; a pool's cost is the input its curve asks for, which
+grows without bound as the pool's tokens run out.
+
 Units: quantities in tokens, prices in USD per token, proceeds in USD.
 """
 
@@ -67,6 +73,18 @@ class ImpactLaw:
         p = v.non_negative("price", price)
         return _out(self._proceeds(_quantity(quantity), p))
 
+    def cost(self, quantity, price: float):
+        """USD that buying ``quantity`` (>= 0, array allowed) costs from the mark ``price``."""
+        p = v.non_negative("price", price)
+        return _out(self._cost(_quantity(quantity), p))
+
+    def marginal(self, quantity, price: float, side: str = "sell"):
+        """The price of the next unit after selling (``side="sell"``) or buying ``quantity``."""
+        p = v.non_negative("price", price)
+        q = _quantity(quantity)
+        side = v.choice("side", side, ("sell", "buy"))
+        return _out(self._marginal_sell(q, p) if side == "sell" else self._marginal_buy(q, p))
+
     def average_price(self, quantity, price: float):
         """Proceeds per unit sold (the mark price for an empty sale)."""
         q = _quantity(quantity)
@@ -89,6 +107,15 @@ class Liquid(ImpactLaw, v.Parameters):
 
     def _proceeds(self, q, p):
         return p * q
+
+    def _cost(self, q, p):
+        return p * q
+
+    def _marginal_sell(self, q, p):
+        return np.full_like(q, p)
+
+    def _marginal_buy(self, q, p):
+        return np.full_like(q, p)
 
 
 @dataclass(frozen=True)
@@ -120,6 +147,16 @@ class SquareRoot(ImpactLaw, v.Parameters):
         sold = np.minimum(q, self.limit)
         return p * (sold - (2.0 / 3.0) * c * sold ** 1.5)
 
+    def _cost(self, q, p):
+        c = self.y * self.volatility / np.sqrt(self.daily_volume)
+        return p * (q + (2.0 / 3.0) * c * q ** 1.5)
+
+    def _marginal_sell(self, q, p):
+        return p * (1.0 - self.impact(q))
+
+    def _marginal_buy(self, q, p):
+        return p * (1.0 + self.y * self.volatility * np.sqrt(q / self.daily_volume))
+
 
 @dataclass(frozen=True)
 class LinearBook(ImpactLaw, v.Parameters):
@@ -133,6 +170,15 @@ class LinearBook(ImpactLaw, v.Parameters):
     def _proceeds(self, q, p):
         sold = np.minimum(q, p / self.slope)
         return p * sold - 0.5 * self.slope * sold ** 2
+
+    def _cost(self, q, p):
+        return p * q + 0.5 * self.slope * q ** 2
+
+    def _marginal_sell(self, q, p):
+        return np.maximum(p - self.slope * q, 0.0)
+
+    def _marginal_buy(self, q, p):
+        return p + self.slope * q
 
 
 @dataclass(frozen=True)
@@ -154,6 +200,22 @@ class ConstantProduct(ImpactLaw, v.Parameters):
 
     def _proceeds(self, q, p):
         return np.asarray(pool.amount_out(q, self.reserve_token, self.reserve_cash, self.fee))
+
+    def _cost(self, q, p):
+        if np.any(q >= self.reserve_token):
+            raise ValueError(f"quantity must be in [0, reserve_token), got {q!r} against "
+                             f"{self.reserve_token!r} tokens in the pool")
+        return np.asarray(pool.amount_in(q, self.reserve_cash, self.reserve_token, self.fee))
+
+    def _marginal_sell(self, q, p):
+        g, x, y = 1.0 - self.fee, self.reserve_token, self.reserve_cash
+        return g * x * y / (x + g * q) ** 2
+
+    def _marginal_buy(self, q, p):
+        if np.any(q >= self.reserve_token):
+            raise ValueError(f"quantity must be in [0, reserve_token), got {q!r}")
+        g, x, y = 1.0 - self.fee, self.reserve_token, self.reserve_cash
+        return x * y / (g * (x - q) ** 2)
 
 
 def discount(law, quantity, price: float):
