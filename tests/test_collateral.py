@@ -53,6 +53,19 @@ def test_the_closed_form_fixed_point_is_where_the_turns_come_to_rest(lv, h, p0, 
     assert params.multiple * q0 * price == pytest.approx(debt, rel=1e-9)
 
 
+@settings(max_examples=100)
+@given(st.floats(0.05, 1.0), st.floats(10.0, 1e5))
+def test_the_vectorised_resting_prices_agree_with_the_scalar_closed_form(lv, depth):
+    params = c.Loop(loan_to_value=lv, depth=depth)
+    grid = c.resting_prices(params, np.array([[lv]]), np.array([depth]))
+    if c.loop_ratio(params) < 1:
+        assert grid[0, 0] == pytest.approx(c.linear_fixed_point(params)[0], rel=1e-12)
+    else:
+        assert grid[0, 0] == np.inf
+    with pytest.raises(ValueError, match=r"loan_to_value must be in \(0, 1\]"):
+        c.resting_prices(params, [0.0], [1.0])
+
+
 def test_a_loop_with_ratio_one_or_more_never_rests():
     params = c.Loop(depth=500.0)                           # rho = 528 / 500 > 1
     assert c.loop_ratio(params) > 1

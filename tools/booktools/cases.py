@@ -28,6 +28,8 @@ from toymarkets.core.prices import random_walk
 from toymarkets.models import glostenmilgrom as gm
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import pricesupport as ps
+from toymarkets.models import bankrun as br
+from toymarkets.models import collateral as cl
 from toymarkets.models import toxicflow as tf
 
 __all__ = ["Case", "CASES", "case"]
@@ -161,6 +163,29 @@ def _glosten_milgrom(size: int) -> Callable[[], int]:
     return run
 
 
+def _loop_grid(size: int) -> Callable[[], int]:
+    """``collateral.resting_prices`` over a square grid of ``size`` loan-to-values and depths
+    (so ``size**2`` resting prices); the case counts grid points."""
+    side = v.count("size", size, 2, 10_000)
+    ltv, depth = np.linspace(0.05, 1.0, side)[:, None], np.geomspace(100.0, 1e5, side)[None, :]
+
+    def run() -> int:
+        rows, cols = cl.resting_prices(cl.Loop(), ltv, depth).shape
+        return rows if rows == cols else -1
+
+    return run
+
+
+def _run_depositors(size: int) -> Callable[[], int]:
+    """``bankrun.simulate`` of a week's run with ``size`` depositors."""
+    params = br.Run(n_depositors=v.count("size", size, 1, 10_000_000))
+
+    def run() -> int:
+        return br.simulate(params, np.random.default_rng(SEED)).deposit.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -178,6 +203,10 @@ CASES: tuple[Case, ...] = (
          sizes=(100_000, 1_000_000, 10_000_000), typical=100_000),
     Case("pricesupport.simulate (paths of 365 days)", "path-days", _ps_paths,
          sizes=(36_500, 365_000, 3_650_000), typical=36_500),
+    Case("collateral.resting_prices (square grid, side given)", "grid side", _loop_grid,
+         sizes=(10, 100, 1_000), typical=100, target=(1_000, 1.0)),
+    Case("bankrun.simulate (one week)", "depositors", _run_depositors,
+         sizes=(1_000, 20_000, 100_000), typical=20_000, target=(100_000, 1.0)),
 )
 
 

@@ -60,7 +60,8 @@ def _quantity(q) -> np.ndarray:
     return a
 
 
-def _out(a: np.ndarray):
+def _out(a):
+    a = np.asarray(a, dtype=float)
     return float(a) if a.ndim == 0 else a
 
 

@@ -81,7 +81,7 @@ from ..core.impact import ImpactLaw, LinearBook
 from ..core.results import SolverResult
 
 __all__ = ["Loop", "LoopRun", "borrowing_multiple", "loop_ratio", "linear_fixed_point",
-           "linear_book_settles", "solve_linear", "solve"]
+           "resting_prices", "linear_book_settles", "solve_linear", "solve"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,28 @@ def linear_fixed_point(params: Loop) -> tuple[float, float]:
     b0 = p.capacity0 - p.debt
     first = p.price * b0 / p.depth
     return p.price + first / (1.0 - rho), p.debt + b0 / (1.0 - rho)
+
+
+def resting_prices(params: Loop, loan_to_value, depth) -> np.ndarray:
+    r"""The linear case's resting price :math:`P^*` over arrays of loan-to-values and depths.
+
+    ``loan_to_value`` (in (0, 1]) and ``depth`` (> 0) broadcast against each other (for
+    example a column and a row for a grid); the other parameters come from ``params``.
+    Where the loop does not settle (:math:`\rho \ge 1`) the result is ``inf``.
+    """
+    p = v.instance("params", params, Loop)
+    ltv = np.asarray(loan_to_value, dtype=float)
+    delta = np.asarray(depth, dtype=float)
+    if not np.all((ltv > 0) & (ltv <= 1)):
+        raise ValueError(f"loan_to_value must be in (0, 1], got {loan_to_value!r}")
+    if not np.all(np.isfinite(delta) & (delta > 0)):
+        raise ValueError(f"depth must be in (0, inf), got {depth!r}")
+    m = ltv * (1.0 - p.haircut)
+    rho = m * p.holding * p.price / delta
+    b0 = m * p.holding * p.price - p.debt
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rest = p.price * (1.0 + b0 / delta / (1.0 - rho))
+    return np.where(rho < 1.0, rest, np.inf)
 
 
 def linear_book_settles(multiple: float, holding: float, price: float, slope: float,
