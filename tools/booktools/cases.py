@@ -25,11 +25,11 @@ import numpy as np
 
 from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
+from toymarkets.models import bankrun as br
+from toymarkets.models import collateral as cl
 from toymarkets.models import glostenmilgrom as gm
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import pricesupport as ps
-from toymarkets.models import bankrun as br
-from toymarkets.models import collateral as cl
 from toymarkets.models import toxicflow as tf
 
 __all__ = ["Case", "CASES", "case"]
