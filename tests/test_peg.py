@@ -197,6 +197,24 @@ def test_module_absorption_with_a_deep_luna_market_is_the_closed_form():
     assert peg.module_absorption(Peg(cex_depth=1.0), 0.5) < peg.module_absorption(p, 0.5)
 
 
+@FAST
+@given(st.floats(0.01, 0.999), st.floats(1.0, 500.0), st.floats(0.0, 0.3), st.floats(1.0, 1e5))
+def test_module_absorption_closed_form_against_bisection(price, b, s, u):
+    """The book's closed form against a brute-force search of the arbitrageur's condition."""
+    p = Peg(base_pool=b, min_spread=s, cex_depth=u)
+    a = peg.module_absorption(p, price)
+    if price >= 1 - s:
+        assert a == 0.0
+        return
+
+    def proceeds(x):                       # marginal dollars from the LUNA of the last UST
+        return peg._marginal(0.0, x, b, s)[0] * (u / (u + peg._payout(0.0, x, b, s))) ** 2
+
+    # the arbitrage stops where the marginal proceeds first fall to the price
+    assert proceeds(a * (1 - 1e-9)) >= price * (1 - 1e-9)
+    assert proceeds(a * (1 + 1e-9) + 1e-12) <= price * (1 + 1e-9)
+
+
 # --- the break size ----------------------------------------------------------------------------
 
 @FAST

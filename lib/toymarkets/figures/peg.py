@@ -15,7 +15,7 @@ import pandas as pd
 from ..models.peg import PegRun
 from .style import COLORS, LINESTYLES, PALETTE, figure, label, styled
 
-__all__ = ["price_against_sale", "break_size_map", "spiral", "SpiralPanels"]
+__all__ = ["price_against_sale", "break_size_map", "spiral", "SpiralPanels", "BreakCurves"]
 
 #: How each invariant is named in a legend.
 NAMES = {"stableswap": "StableSwap", "constant_product": "constant product"}
@@ -133,3 +133,52 @@ def spiral(run: PegRun, *, title: str):
     """One run in three panels (:class:`SpiralPanels`, axes fitted to the run)."""
     run = _run(run)
     return SpiralPanels(run.params.n_blocks).show(run, title=title)
+
+
+class BreakCurves:
+    """The chapter's Try-it figure: UST's price against a sale fed in small pieces, one
+    line per invariant (tables of :func:`~toymarkets.models.peg.sale_curve`), with the
+    floor dotted and the sale that breaks the peg marked on each line.
+
+    Built once with fixed limits (``sold_max`` in million UST); :meth:`show` sets the data,
+    dropping the points beyond ``sold_max``.
+    """
+
+    @styled
+    def __init__(self, *, floor: float, sold_max: float):
+        self.figure, self.ax = figure(size=(8.2, 4.0))
+        self.sold_max = sold_max
+        self.lines, self.marks = {}, {}
+        for i, (key, name) in enumerate(NAMES.items()):
+            self.lines[key] = self.ax.plot([], [], color=COLORS[i], ls=LINESTYLES[i], lw=1.8,
+                                           label=name, animated=True)[0]
+            self.marks[key] = self.ax.plot([], [], ls="none", marker="os"[i], ms=7,
+                                           color=COLORS[i], label=f"{name}: peg breaks",
+                                           animated=True)[0]
+        self.ax.axhline(floor, color=PALETTE["black"], ls=":", lw=1.0,
+                        label=f"floor {floor:.2f} USD")
+        self.ax.set_xlim(0.0, sold_max)
+        self.ax.set_ylim(0.0, 1.05)
+        self.ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        label(self.ax, x="UST sold, in small pieces [million UST]", y="UST price [USD]")
+        self.title = self.ax.set_title(" ", loc="left")
+        self.title.set_animated(True)
+
+    @styled
+    def show(self, curves: dict[str, pd.DataFrame], breaks: dict[str, float], *, title: str):
+        """``curves`` and ``breaks`` map an invariant to its sale curve and break size."""
+        for key, frame in curves.items():
+            inside = frame[frame["sold"] <= self.sold_max]
+            self.lines[key].set_data(inside["sold"], inside["price"])
+            q = breaks[key]
+            shown = q <= self.sold_max
+            self.marks[key].set_data([q] if shown else [], [self.floor_of(frame)] if shown else [])
+        self.title.set_text(title)
+        return self.figure
+
+    @staticmethod
+    def floor_of(frame: pd.DataFrame) -> float:
+        """The price of the flat stretch of a sale curve (the defended floor)."""
+        prices = frame["price"].to_numpy()
+        flat = np.flatnonzero(np.diff(prices) == 0.0)
+        return float(prices[flat[0]]) if flat.size else float(prices.min())

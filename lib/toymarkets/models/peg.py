@@ -140,6 +140,7 @@ __all__ = [
     "break_size_constant_product",
     "break_size_table",
     "price_table",
+    "sale_curve",
     "breaking_sale",
 ]
 
@@ -489,20 +490,27 @@ def daily_capacity(base_pool: float, recovery_period: float, spread: float,
 
 
 def module_absorption(params: Peg, price: float) -> float:
-    """UST the arbitrage burns in one block, from rest, before its marginal proceeds fall to
-    ``price`` (in (0, 1]), with LUNA sold into the exchange; zero above ``1 - min_spread``."""
+    r"""UST the arbitrage burns in one block, from rest, before its marginal proceeds fall to
+    ``price`` (in (0, 1]), with the LUNA sold into the exchange (dollar reserve :math:`U`).
+
+    The book's closed form: the marginal proceeds are :math:`\Pi'(a)\,(U/(U + \Pi(a)))^2`.
+    While the minimum spread binds (:math:`a < a^* = sB/(1-s)`) they equal :math:`p` at
+    :math:`a = U(\sqrt{(1-s)/p} - 1)/(1-s)`; on the constant-product branch at
+    :math:`a = BU(1 - \sqrt p)/(\sqrt p\,(U + B))`, which tends to :math:`B(p^{-1/2} - 1)` for a
+    deep exchange; between the two the proceeds jump down at :math:`a^*`. Zero at or above
+    :math:`1 - s`.
+    """
     v.instance("params", params, Peg)
     p = v.in_range("price", price, 0.0, 1.0, lo_open=True)
     b, s, u = params.base_pool, params.min_spread, params.cex_depth
     if p >= 1.0 - s:
         return 0.0
-
-    def gap(a: float) -> float:
-        rate = _marginal(0.0, a, b, s)[0]
-        return rate * (u / (u + _payout(0.0, a, b, s))) ** 2 - p
-
-    hi = b * max(s / (1.0 - s), 1.0 / math.sqrt(p) - 1.0)    # the rate alone reaches p here
-    return bisect(gap, 0.0, hi, tol=1e-13).x if gap(hi) < 0 else hi
+    kink = s * b / (1.0 - s)
+    flat = u * (math.sqrt((1.0 - s) / p) - 1.0) / (1.0 - s)
+    if flat < kink:
+        return flat
+    root = math.sqrt(p)
+    return max(kink, b * u * (1.0 - root) / (root * (u + b)))
 
 
 # --------------------------------------------------------------------------- when it breaks
@@ -557,6 +565,29 @@ def price_table(params: Peg, sold) -> pd.DataFrame:
     frame = pd.DataFrame({inv: venue_price(params.replace(invariant=inv), sold)
                           for inv in INVARIANTS}, index=pd.Index(sold, name="sold"))
     return frame
+
+
+def sale_curve(params: Peg, lowest: float = 0.2, points: int = 120) -> pd.DataFrame:
+    """UST's price against a sale fed in small pieces into the system at rest (the path
+    behind :func:`break_size`): the venue and the arbitrage absorb it down to the floor, the
+    reserve holds the floor, then the price falls again, down to ``lowest`` (in (0, floor)).
+
+    One row per point, ``sold`` [million UST] and ``price`` [USD], in order of the sale; the
+    floor is reached at the row whose ``sold`` is the venue's and module's absorption, and
+    left at ``break_size(params)``.
+    """
+    v.instance("params", params, Peg)
+    lowest = v.in_range("lowest", lowest, 0.0, params.floor, lo_open=True, hi_open=True)
+    points = v.count("points", points, 4, 10_000)
+    floor, cash = params.floor, params.reserve / params.floor
+    venue = np.linspace(0.0, venue_absorption(params, lowest), points)
+    price = np.asarray(venue_price(params, venue))
+    module = np.array([module_absorption(params, min(1.0, float(p))) for p in price])
+    sold = venue + module + np.where(price < floor, cash, 0.0)
+    held = venue_absorption(params, floor) + module_absorption(params, floor)
+    frame = pd.DataFrame({"sold": np.concatenate([sold, [held, held + cash]]),
+                          "price": np.concatenate([price, [floor, floor]])})
+    return frame.sort_values(["sold", "price"], ascending=[True, False]).reset_index(drop=True)
 
 
 def breaking_sale(params: Peg, rng: np.random.Generator, *, hi: float | None = None,
