@@ -27,6 +27,7 @@ from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
 from toymarkets.models import glostenmilgrom as gm
 from toymarkets.models import marketmaking as mm
+from toymarkets.models import peg
 from toymarkets.models import pricesupport as ps
 from toymarkets.models import toxicflow as tf
 
@@ -161,6 +162,16 @@ def _glosten_milgrom(size: int) -> Callable[[], int]:
     return run
 
 
+def _terra_blocks(size: int) -> Callable[[], int]:
+    """``peg.simulate``: one Terra run of ``size`` blocks at the chapter's defaults."""
+    params = peg.Peg(n_blocks=v.count("size", size, 200, 200_000))
+
+    def run() -> int:
+        return peg.simulate(params, np.random.default_rng(SEED)).sold.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -178,6 +189,8 @@ CASES: tuple[Case, ...] = (
          sizes=(100_000, 1_000_000, 10_000_000), typical=100_000),
     Case("pricesupport.simulate (paths of 365 days)", "path-days", _ps_paths,
          sizes=(36_500, 365_000, 3_650_000), typical=36_500),
+    Case("peg.simulate (one Terra run)", "blocks", _terra_blocks,
+         sizes=(1_000, 10_000, 50_000), typical=10_000, target=(10_000, 1.0)),
 )
 
 
