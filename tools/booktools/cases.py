@@ -29,6 +29,7 @@ from toymarkets.models import bankrun as br
 from toymarkets.models import collateral as cl
 from toymarkets.models import glostenmilgrom as gm
 from toymarkets.models import marketmaking as mm
+from toymarkets.models import peg
 from toymarkets.models import pricesupport as ps
 from toymarkets.models import toxicflow as tf
 
@@ -186,6 +187,16 @@ def _run_depositors(size: int) -> Callable[[], int]:
     return run
 
 
+def _terra_blocks(size: int) -> Callable[[], int]:
+    """``peg.simulate``: one Terra run of ``size`` blocks at the chapter's defaults."""
+    params = peg.Peg(n_blocks=v.count("size", size, 200, 200_000))
+
+    def run() -> int:
+        return peg.simulate(params, np.random.default_rng(SEED)).sold.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -207,6 +218,8 @@ CASES: tuple[Case, ...] = (
          sizes=(10, 100, 1_000), typical=100, target=(1_000, 1.0)),
     Case("bankrun.simulate (one week)", "depositors", _run_depositors,
          sizes=(1_000, 20_000, 100_000), typical=20_000, target=(100_000, 1.0)),
+    Case("peg.simulate (one Terra run)", "blocks", _terra_blocks,
+         sizes=(1_000, 10_000, 50_000), typical=10_000, target=(10_000, 1.0)),
 )
 
 
