@@ -1,0 +1,174 @@
+r"""Betting a fraction of wealth (the epilogue): the Kelly criterion and over-betting.
+
+**A repeated bet.** Each round a bettor stakes a fraction :math:`f` of her wealth on a
+bet that wins :math:`b` per unit staked with probability :math:`p` and loses the stake
+otherwise. Wealth after :math:`n` rounds is :math:`W_n = W_0 \prod (1 + b f)^{\text{wins}}
+(1 - f)^{\text{losses}}`, so its long-run growth rate per round is
+
+.. math::  g(f) = p \ln(1 + b f) + (1 - p) \ln(1 - f) ,
+
+which :cite:t:`kelly1956new` maximises: the *Kelly fraction* is
+:math:`f^* = p - (1 - p)/b` (the edge :math:`bp - (1 - p)` over the odds :math:`b`). Staking
+more than :math:`f^*` earns a larger average return per round and a *lower* growth
+rate; past the fraction :math:`f_0 > f^*` where :math:`g(f_0) = 0` growth is negative and
+wealth goes to zero almost surely, however good the bet (:func:`zero_growth_fraction`;
+for a small edge :math:`f_0 \approx 2 f^*`).
+
+**The continuous version.** For a bet whose return per round has mean :math:`\mu` and
+variance :math:`\sigma^2` (small), :math:`g(f) \approx f\mu - f^2\sigma^2/2`, the Kelly
+fraction is :math:`\mu/\sigma^2` and growth is zero at twice Kelly. Betting :math:`c`
+times Kelly, log-wealth is a Brownian motion with drift :math:`c(1 - c/2)\mu^2/\sigma^2`
+and variance :math:`c^2 \mu^2/\sigma^2` per round, and the chance of doubling before
+halving is (the gambler's ruin for Brownian motion with drift; the book's derivation)
+
+.. math::  P(\text{double before halve}) = \frac{1}{1 + 2^{\,1 - 2/c}} :
+
+2/3 at full Kelly, 8/9 at half Kelly, 1/2 at double Kelly (:func:`double_before_half`).
+:func:`simulate` checks it in discrete rounds and also runs the bettor who *levers up
+after a run of wins*: each win multiplies her fraction by ``lever`` (up to a cap), a
+loss resets it.
+
+References: :cite:t:`kelly1956new`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _validate as v
+from ..core import solvers
+from ..core.results import Result
+
+__all__ = ["Bet", "growth_rate", "kelly_fraction", "zero_growth_fraction", "zero_growth_log_stake",
+           "double_before_half", "BetRun", "simulate"]
+
+
+@dataclass(frozen=True)
+class Bet(v.Parameters):
+    """A repeated bet and a betting rule; every field is checked on construction."""
+
+    p: float = 0.55                 #: probability of winning a round, in (0, 1)
+    b: float = 1.0                  #: net odds: winnings per unit staked, > 0
+    fraction: float = 0.1           #: f, share of wealth staked each round, in [0, 1)
+    lever: float = 1.0              #: after a win the fraction is multiplied by this, >= 1
+    max_fraction: float = 0.95      #: cap on the levered fraction, in [fraction, 1)
+    n_rounds: int = 1_000           #: rounds, in [1, 1e6]
+
+    def __post_init__(self):
+        v.in_range("p", self.p, 0.0, 1.0, lo_open=True, hi_open=True)
+        v.positive("b", self.b, 1e6)
+        v.in_range("fraction", self.fraction, 0.0, 1.0, hi_open=True)
+        v.in_range("lever", self.lever, 1.0, 100.0)
+        v.in_range("max_fraction", self.max_fraction, self.fraction, 1.0, hi_open=True)
+        v.count("n_rounds", self.n_rounds, 1, 1_000_000)
+
+
+def growth_rate(f, p: float, b: float):
+    r"""Expected log-growth per round, :math:`p\ln(1+bf) + (1-p)\ln(1-f)`, for ``f`` in [0, 1)."""
+    p = v.in_range("p", p, 0.0, 1.0, lo_open=True, hi_open=True)
+    b = v.positive("b", b, 1e6)
+    f = np.asarray(f, dtype=float)
+    if np.any(~np.isfinite(f)) or np.any((f < 0) | (f >= 1)):
+        raise ValueError(f"f must be in [0, 1), got {f!r}")
+    g = p * np.log1p(b * f) + (1 - p) * np.log1p(-f)
+    return float(g) if g.ndim == 0 else g
+
+
+def kelly_fraction(p: float, b: float) -> float:
+    r"""The growth-maximising stake :math:`f^* = p - (1-p)/b` (0 when the bet has no edge)."""
+    p = v.in_range("p", p, 0.0, 1.0, lo_open=True, hi_open=True)
+    b = v.positive("b", b, 1e6)
+    return max(0.0, p - (1 - p) / b)
+
+
+def zero_growth_log_stake(p: float, b: float) -> float:
+    r"""The zero-growth stake as :math:`u_0 = -\ln(1 - f_0)` (0 for a bet with no edge).
+
+    In :math:`u` the growth rate :math:`p\ln(1 + b(1 - e^{-u})) - (1-p)u` is smooth and
+    falls below zero by :math:`u = p\ln(1+b)/(1-p) + 1`, so the root is resolved even
+    when :math:`f_0` is within a rounding error of 1 (a bet with a huge edge).
+    """
+    star = kelly_fraction(p, b)
+    if star == 0.0:
+        return 0.0
+
+    def growth(u: float) -> float:
+        return p * math.log1p(b * -math.expm1(-u)) - (1 - p) * u
+
+    top = p * math.log1p(b) / (1 - p) + 1.0
+    return solvers.bisect(growth, -math.log1p(-star), top, tol=1e-14).x
+
+
+def zero_growth_fraction(p: float, b: float) -> float:
+    r"""The stake :math:`f_0 > f^*` at which growth falls to zero; above it wealth shrinks."""
+    return -math.expm1(-zero_growth_log_stake(p, b))
+
+
+def double_before_half(c):
+    r"""Chance of doubling before halving when betting ``c`` times Kelly (continuous),
+    :math:`1 / (1 + 2^{1 - 2/c})`; ``c`` > 0 (arrays allowed)."""
+    c = np.asarray(c, dtype=float)
+    if np.any(~np.isfinite(c)) or np.any(c <= 0):
+        raise ValueError(f"c must be in (0, inf), got {c!r}")
+    out = 1.0 / (1.0 + 2.0 ** (1.0 - 2.0 / c))
+    return float(out) if out.ndim == 0 else out
+
+
+@dataclass(frozen=True)
+class BetRun(Result):
+    """What :func:`simulate` returns: wealth (``W_0 = 1``) and fraction per path and round.
+
+    ``wealth`` has ``n_rounds + 1`` columns (round 0 the start), ``fraction`` and ``won``
+    ``n_rounds``.
+    """
+
+    params: Bet
+    won: np.ndarray
+    fraction: np.ndarray
+    wealth: np.ndarray
+
+    def growth(self) -> np.ndarray:
+        """Realised log-growth per round of each path."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.wealth[:, -1]) / self.params.n_rounds
+
+    def hit_first(self, up: float = 2.0, down: float = 0.5) -> np.ndarray:
+        """Per path: +1 if wealth reached ``up`` before ``down``, -1 if ``down`` first, 0 if
+        neither within the rounds."""
+        up = v.in_range("up", up, 1.0, 1e12, lo_open=True)
+        down = v.in_range("down", down, 0.0, 1.0, lo_open=True, hi_open=True)
+        above, below = self.wealth >= up, self.wealth <= down
+        first_up = np.where(above.any(axis=1), above.argmax(axis=1), np.iinfo(np.int64).max)
+        first_down = np.where(below.any(axis=1), below.argmax(axis=1), np.iinfo(np.int64).max)
+        return np.sign(first_down - first_up).astype(int)
+
+
+def simulate(params: Bet, rng: np.random.Generator, n_paths: int = 1_000) -> BetRun:
+    """``n_paths`` bettors over ``n_rounds`` rounds; every coin flip is drawn up front.
+
+    With ``lever == 1`` the fraction is fixed; otherwise each win multiplies it by
+    ``lever`` (capped at ``max_fraction``) and each loss resets it to ``fraction``.
+    """
+    p = v.instance("params", params, Bet)
+    rng = v.generator(rng)
+    n_paths = v.count("n_paths", n_paths, 1, 1_000_000)
+    won = rng.random((n_paths, p.n_rounds)) < p.p
+    if p.lever == 1.0:
+        fraction = np.full(won.shape, p.fraction)
+    else:
+        # the fraction after k wins in a row: fraction * lever**k, capped
+        streak = np.zeros(won.shape, dtype=np.int64)
+        run = np.zeros(n_paths, dtype=np.int64)
+        for t in range(p.n_rounds):
+            streak[:, t] = run
+            run = np.where(won[:, t], run + 1, 0)
+        with np.errstate(over="ignore"):
+            fraction = np.minimum(p.fraction * p.lever ** np.minimum(streak, 10_000),
+                                  p.max_fraction)
+    factor = np.where(won, 1.0 + p.b * fraction, 1.0 - fraction)
+    wealth = np.concatenate([np.ones((n_paths, 1)), np.cumprod(factor, axis=1)], axis=1)
+    return BetRun(p, won, fraction, wealth)
+

@@ -1,0 +1,138 @@
+"""The Kelly criterion (toymarkets.models.kelly): the paper's optimum, over-betting, and the
+chance of doubling before halving against simulation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toymarkets.models import kelly as k
+
+edges = st.tuples(st.floats(0.05, 0.95), st.floats(0.1, 10.0)).filter(
+    lambda pb: pb[0] * pb[1] - (1 - pb[0]) > 1e-3)
+
+
+@settings(max_examples=200)
+@given(edges)
+def test_the_kelly_fraction_maximises_growth_on_a_fine_grid(pb):
+    p, b = pb
+    star = k.kelly_fraction(p, b)
+    grid = np.linspace(0.0, 0.999, 100_000)
+    best = grid[np.argmax(k.growth_rate(grid, p, b))]
+    assert star == pytest.approx(best, abs=2e-5)
+    assert k.growth_rate(star, p, b) >= k.growth_rate(grid, p, b).max() - 1e-12
+
+
+def test_kellys_even_money_growth_rate():
+    # Kelly (1956): with even odds the optimal rate is G = 1 + p log2 p + q log2 q bits,
+    # i.e. p ln(2p) + q ln(2q) in nats
+    for p in (0.51, 0.55, 0.6, 0.75):
+        assert k.kelly_fraction(p, 1.0) == pytest.approx(2 * p - 1)
+        assert k.growth_rate(2 * p - 1, p, 1.0) == pytest.approx(
+            p * math.log(2 * p) + (1 - p) * math.log(2 * (1 - p)))
+
+
+@settings(max_examples=200)
+@given(edges)
+def test_past_the_zero_growth_fraction_wealth_shrinks(pb):
+    p, b = pb
+    star, zero = k.kelly_fraction(p, b), k.zero_growth_fraction(p, b)
+    assert zero > star
+    # the sign change, in u = -ln(1 - f), where a root close to f = 1 is still resolved
+    u = k.zero_growth_log_stake(p, b)
+    assert zero == -math.expm1(-u)
+
+    def growth(u):
+        return p * math.log1p(b * -math.expm1(-u)) - (1 - p) * u
+
+    assert growth(u * (1 - 1e-9)) > 0 > growth(u * (1 + 1e-9))
+    if zero < 0.999:
+        assert k.growth_rate(zero, p, b) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_for_a_small_edge_growth_turns_negative_near_twice_kelly():
+    star, zero = k.kelly_fraction(0.505, 1.0), k.zero_growth_fraction(0.505, 1.0)
+    assert zero / star == pytest.approx(2.0, rel=1e-3)
+    assert k.zero_growth_fraction(0.4, 1.0) == 0.0 == k.kelly_fraction(0.4, 1.0)
+
+
+def test_the_chance_of_doubling_before_halving_in_closed_form():
+    np.testing.assert_allclose(k.double_before_half([0.5, 1.0, 2.0]), [8 / 9, 2 / 3, 1 / 2])
+    assert k.double_before_half(3.0) < 0.5                 # past twice Kelly: worse than even
+
+
+@pytest.mark.parametrize("c", [0.5, 1.0, 2.0])
+def test_the_closed_form_against_simulated_small_bets(c):
+    """Small stakes (p = 0.52, even odds) keep each step's log-move small next to ln 2, so
+    the discrete walk overshoots its barriers by little: within 3 standard errors of the
+    simulated share, plus 0.02 for that overshoot."""
+    star = k.kelly_fraction(0.52, 1.0)
+    bet = k.Bet(p=0.52, b=1.0, fraction=c * star, max_fraction=max(c * star, 0.5),
+                n_rounds=12_000)
+    run = k.simulate(bet, np.random.default_rng(1956), n_paths=1_200)
+    first = run.hit_first(2.0, 0.5)
+    decided = first != 0
+    assert decided.mean() > 0.97
+    share = (first[decided] == 1).mean()
+    se = math.sqrt(share * (1 - share) / decided.sum())
+    assert abs(share - k.double_before_half(c)) < 3 * se + 0.02
+
+
+def test_realised_growth_matches_the_expected_rate():
+    bet = k.Bet(p=0.55, b=1.0, fraction=0.1, n_rounds=20_000)
+    run = k.simulate(bet, np.random.default_rng(7), n_paths=200)
+    growth = run.growth()
+    se = growth.std(ddof=1) / math.sqrt(growth.size)
+    assert abs(growth.mean() - k.growth_rate(0.1, 0.55, 1.0)) < 4 * se
+
+
+def test_levering_up_after_wins_follows_the_streak():
+    bet = k.Bet(p=0.5, b=1.0, fraction=0.1, lever=2.0, max_fraction=0.5, n_rounds=8)
+    run = k.simulate(bet, np.random.default_rng(3), n_paths=50)
+    for won, fraction in zip(run.won, run.fraction, strict=True):
+        streak = 0
+        for w, f in zip(won, fraction, strict=True):
+            assert f == pytest.approx(min(0.1 * 2.0 ** streak, 0.5))
+            streak = streak + 1 if w else 0
+    fixed = k.simulate(bet.replace(lever=1.0), np.random.default_rng(3), n_paths=50)
+    assert np.all(fixed.fraction == 0.1)
+    np.testing.assert_array_equal(fixed.won, run.won)        # the same flips
+
+
+def test_levering_up_after_wins_grows_slower_than_kelly_and_ruins_more():
+    base = k.Bet(p=0.55, b=1.0, fraction=0.1, n_rounds=2_000)
+    kelly = k.simulate(base, np.random.default_rng(11), n_paths=2_000)
+    hot = k.simulate(base.replace(lever=1.5, max_fraction=0.9), np.random.default_rng(11),
+                     n_paths=2_000)
+    assert np.median(hot.growth()) < np.median(kelly.growth())
+    assert (hot.wealth.min(axis=1) < 0.1).mean() > (kelly.wealth.min(axis=1) < 0.1).mean()
+
+
+def test_results_are_read_only_and_the_same_seed_gives_the_same_run():
+    a = k.simulate(k.Bet(n_rounds=50), np.random.default_rng(1), 10)
+    b = k.simulate(k.Bet(n_rounds=50), np.random.default_rng(1), 10)
+    np.testing.assert_array_equal(a.wealth, b.wealth)
+    with pytest.raises(ValueError, match="read-only"):
+        a.wealth[0, 0] = 2.0
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: k.Bet(p=1.0), r"p must be in \(0, 1\)"),
+    (lambda: k.Bet(b=0.0), r"b must be in \(0"),
+    (lambda: k.Bet(fraction=1.0), r"fraction must be in \[0, 1\)"),
+    (lambda: k.Bet(lever=0.5), r"lever must be in \[1, 100\]"),
+    (lambda: k.Bet(fraction=0.5, max_fraction=0.4), r"max_fraction must be in \[0.5, 1\)"),
+    (lambda: k.Bet(n_rounds=0), r"n_rounds must be a whole number in \[1"),
+    (lambda: k.growth_rate(1.0, 0.5, 1.0), r"f must be in \[0, 1\)"),
+    (lambda: k.double_before_half(0.0), r"c must be in \(0, inf\)"),
+    (lambda: k.simulate(k.Bet(), 1), "rng must be a numpy.random.Generator"),
+    (lambda: k.simulate(k.Bet(), np.random.default_rng(1), n_paths=1).hit_first(0.5),
+     r"up must be in \(1"),
+])
+def test_bad_input_is_rejected_by_name(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
