@@ -44,7 +44,8 @@ import pandas as pd
 from .. import _validate as v
 from ..core.results import Result
 
-__all__ = ["Claim", "Estate", "Distribution", "distribute", "class_payments", "coins_recovered"]
+__all__ = ["Claim", "Estate", "Distribution", "distribute", "class_payments", "coins_recovered",
+           "UNSECURED"]
 
 #: The class a secured claim's deficiency joins.
 UNSECURED = "general unsecured"
