@@ -446,6 +446,15 @@ def test_exposure_curve_mark_view_understates_and_ranks_the_three_views():
     safe_by_mark = curve.exposure_at_mark == 0
     assert np.any(safe_by_mark & (curve.exposure > 0))
     assert curve.exposure[0] == curve.principal and curve.exposure_at_mark[0] == curve.principal
+    # each view's exposure reaches zero at its break-even price, 1080 / (86.4 * what a USD fetches)
+    d = 2.0 / 3.0 * 0.04 * math.sqrt(86.4 / 2.0)
+    prices = curve.break_even_prices()
+    assert prices.to_numpy() == pytest.approx(
+        [1080 / 86.4, 1080 / (86.4 * (1 - d)), 1080 / (86.4 * 0.75 * (1 - d))], rel=1e-12)
+    for view, column in zip(prices, (curve.exposure_at_mark, curve.exposure,
+                                     curve.exposure_at_default), strict=True):
+        assert np.all(column[curve.price > view * (1 + 1e-9)] == 0)
+        assert np.all(column[curve.price < view * (1 - 1e-9)] > 0)
 
 
 def test_a_falling_token_breaks_the_mark_view():

@@ -84,27 +84,29 @@ def exposure_curve(curve: ExposureCurve, *, title: str):
     ax.plot(curve.price, curve.exposure_at_default, color=COLORS[3], ls=LINESTYLES[2], lw=1.8,
             label="if sold after a default")
     p = curve.params
-    ax.axvline(call_price(p), color=PALETTE["black"], ls=":", lw=1.0)
-    ax.text(call_price(p), 0.97 * curve.principal, " first margin call", va="top", fontsize=8)
-    ax.axvline(p.price, color="grey", ls=":", lw=1.0)
-    ax.text(p.price, 0.97 * curve.principal, " price at the start", va="top", fontsize=8)
+    for x, text in ((call_price(p), "margin calls below"), (p.price, "price at the start")):
+        ax.axvline(x, color=PALETTE["black"], ls=":", lw=1.0)
+        ax.text(x, 0.5 * curve.principal, f"{text} ", rotation=90, ha="right", va="center",
+                fontsize=8)
     ax.set_xlim(curve.price.min(), curve.price.max())
     ax.set_ylim(0, 1.05 * curve.principal)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(loc="upper right")
     label(ax, x="house token price [USD]", y="exchange's exposure [million USD]", title=title)
     return fig
 
 
 @styled
-def loan_path(run: LoanRun, path: int = 0, *, title: str):
+def loan_path(run: LoanRun, path: int = 0, *, title: str, until: int | None = None):
     """One path in three panels: the token's price and the call price; the loan against the
-    collateral at mark and if sold; the farmer's cash and the margin calls it paid."""
+    collateral at mark and if sold; the farmer's cash and the margin calls it paid.
+    ``until``: the last day shown (default: the whole run)."""
     path = _path(run, path)
+    last = run.days[-1] if until is None else v.count("until", until, 1, int(run.days[-1]))
     fig, axes = figure(3, 1, size=(7.0, 7.2), sharex=True,
                        gridspec_kw={"height_ratios": [2.2, 2.2, 1.6]})
     days = run.days
     end = run.breach_day[path]
-    stop = days if np.isnan(end) else days[: int(end) + 1]
+    stop = days if np.isnan(end) else days[: int(end)]         # while the loan is open
     top, mid, low = axes
     top.plot(days, run.price[path], color=COLORS[0], lw=1.4, label="house token price")
     top.axhline(call_price(run.params), color=PALETTE["black"], ls=":", lw=1.0,
@@ -115,6 +117,12 @@ def loan_path(run: LoanRun, path: int = 0, *, title: str):
              label="collateral at mark")
     mid.plot(stop, run.liquidation_value()[path, : stop.size], color=COLORS[1], ls="-.",
              lw=1.4, label="collateral if sold")
+    if run.liquidated()[path]:
+        owed = run.principal[path, int(end) - 1]
+        mid.plot([end], [owed], ls="none", marker="o", color=PALETTE["black"],
+                 label="loan at the default")
+        mid.plot([end], [run.recovery[path]], ls="none", marker="X", ms=8,
+                 color=PALETTE["vermillion"], label="what the sale fetched")
     low.plot(days, run.cash[path], color=COLORS[2], lw=1.4, label="farmer's cash")
     low.bar(days[1:], run.paid[path], color=COLORS[3], width=1.0, label="margin call paid")
     if not np.isnan(end):
@@ -127,8 +135,9 @@ def loan_path(run: LoanRun, path: int = 0, *, title: str):
     for ax in axes:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     label(top, x="time [days]", y="price [USD]", title=title)
-    label(mid, x="time [days]", y="[million USD]")
-    label(low, x="time [days]", y="[million USD]")
+    label(mid, x="time [days]", y="value [million USD]")
+    label(low, x="time [days]", y="cash, calls [million USD]")
+    low.set_xlim(0, last)
     for ax in axes[:-1]:
         ax.label_outer()
     return fig
@@ -151,7 +160,7 @@ def loss_curves(groups: dict[str, LoanRun], *, title: str):
             label=f"{first_name}, at mark")
     ax.set_xlim(0, 100)
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(loc="upper right")
     label(ax, x="share of paths with at least this loss [%]",
           y="exchange's loss [million USD]", title=title)
     return fig

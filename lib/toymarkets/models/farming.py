@@ -546,6 +546,17 @@ class ExposureCurve(Result):
     exposure_at_default: np.ndarray  #: principal less the distressed sale, >= 0 [million USD]
 
 
+    def break_even_prices(self) -> pd.Series:
+        """The token price [USD] above which each view sees no exposure: the loan over
+        what the collateral is worth per USD of price, at mark, if sold, after a default."""
+        p = self.params
+        per_usd = p.tokens * np.array([1.0, 1.0 - liquidation_discount(p),
+                                       (1.0 - p.distress_gap) * (1.0 - liquidation_discount(p))])
+        return pd.Series(self.principal / per_usd, index=["at mark", "if sold",
+                                                          "if sold after a default"],
+                         name="price [USD]")
+
+
 def exposure_curve(loan: FarmLoan, prices) -> ExposureCurve:
     """The exchange's exposure to a loan of ``loan.principal`` at each of ``prices`` (each >= 0):
     at mark, at liquidation value and at a distressed sale after a default."""
