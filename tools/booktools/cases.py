@@ -27,6 +27,7 @@ from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
 from toymarkets.models import bankrun as br
 from toymarkets.models import collateral as cl
+from toymarkets.models import farming as fm
 from toymarkets.models import glostenmilgrom as gm
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import peg
@@ -38,6 +39,7 @@ __all__ = ["Case", "CASES", "case"]
 SEED = 20221111          # any fixed seed: each run of a case simulates the same thing
 _MM_PATH_STEPS = 2_000   # one simulated day of the Step 1 market maker (its default n_steps)
 _PS_PATH_STEPS = 365     # one simulated year of the Step 3 price support (its default n_steps)
+_LOAN_DAYS = 365         # one simulated year of the Step 6 loan (its default n_days)
 # Step 2 at 10 client trades per price step: its arithmetic walk must stay far from zero
 # (4 sigma sqrt(steps) < s0), which with the default sigma allows up to 2.5 million trades.
 _TOXIC = tf.ToxicFlow(trades_per_step=10.0)
@@ -124,6 +126,16 @@ def _ps_paths(size: int) -> Callable[[], int]:
 
     def run() -> int:
         return ps.simulate(params, np.random.default_rng(SEED), n_paths=n_paths).price[:, 1:].size
+
+    return run
+
+
+def _loan_paths(size: int) -> Callable[[], int]:
+    """``farming.simulate``: ``size / 365`` paths of one 365-day year of the loan each."""
+    n_paths, params = _paths(size, _LOAN_DAYS), fm.FarmLoan(n_days=_LOAN_DAYS)
+
+    def run() -> int:
+        return fm.simulate(params, np.random.default_rng(SEED), n_paths=n_paths).price[:, 1:].size
 
     return run
 
@@ -220,6 +232,8 @@ CASES: tuple[Case, ...] = (
          sizes=(1_000, 20_000, 100_000), typical=20_000, target=(100_000, 1.0)),
     Case("peg.simulate (one Terra run)", "blocks", _terra_blocks,
          sizes=(1_000, 10_000, 50_000), typical=10_000, target=(10_000, 1.0)),
+    Case("farming.simulate (paths of 365 days)", "path-days", _loan_paths,
+         sizes=(36_500, 365_000, 3_650_000), typical=365_000),
 )
 
 
