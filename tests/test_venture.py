@@ -265,10 +265,12 @@ def test_put_discount_is_black_scholes(sigma, tau):
     assert math.isclose(vt.put_discount(sigma, tau), put, rel_tol=1e-12)
 
 
-def test_longstaff_bound_passes_one_where_the_cap_says():
-    x = vt._longstaff_cap()
-    assert math.isclose(vt.longstaff_bound(1.0, x), 1.0, rel_tol=1e-12)
-    assert vt.longstaff_bound(1.0, 0.99 * x) < 1.0 < vt.longstaff_bound(1.0, 1.01 * x)
+@pytest.mark.parametrize("sigma", [0.3, 0.8, 1.0, 2.5])
+def test_longstaff_bound_passes_one_where_the_cap_says(sigma):
+    tau = vt.longstaff_full_lockup(sigma)
+    assert math.isclose(vt.longstaff_bound(sigma, tau), 1.0, rel_tol=1e-12)
+    assert vt.longstaff_bound(sigma, 0.99 * tau) < 1.0 < vt.longstaff_bound(sigma, 1.01 * tau)
+    assert tau * sigma**2 == pytest.approx(0.886, abs=5e-4)
 
 
 def _brute_average(vesting, t, sigma, method, n=200_000):
@@ -524,6 +526,7 @@ def test_bad_calls_raise_naming_the_argument():
         (lambda: vt.longstaff_bound(-0.1, 1.0), "volatility"),
         (lambda: vt.longstaff_bound(0.5, -1.0), "lockup"),
         (lambda: vt.put_discount(11.0, 1.0), "volatility"),
+        (lambda: vt.longstaff_full_lockup(0.0), "volatility"),
         (lambda: vt.put_discount(1.0, math.nan), "lockup"),
         (lambda: vt.lockup_discount(Vesting(), 0.0, 0.8, "bid"), "method"),
         (lambda: vt.lockup_discount(object(), 0.0, 0.8), "vesting"),

@@ -44,7 +44,7 @@ def concentration(run: vt.VentureRun, paths: int = 5, *, title: str):
     for i in range(paths):
         frame = run.concentration(i)
         ax.step(frame["share of stakes"].iloc[1:], frame["share of value"].iloc[1:],
-                where="post", color=COLORS[0], lw=1.0, alpha=0.6,
+                where="post", color=COLORS[0], ls="-", lw=1.0, alpha=0.6,
                 label="simulated books" if i == 0 else None)
     ax.plot(_SHARES, _formula(run.params), color=PALETTE["black"], ls="--", lw=1.8,
             label="formula, large book")
@@ -60,20 +60,22 @@ def concentration(run: vt.VentureRun, paths: int = 5, *, title: str):
 
 @styled
 def book_outcomes(run: vt.VentureRun, *, title: str):
-    """The book's final value over its cost across simulated books (log scale), with the
-    mean and the median marked."""
+    """Each simulated book's final value over its cost (log scale): the stakes alone, and
+    with the common market factor; the medians dashed, break-even dotted."""
     run = _run(run)
-    multiple = run.book_multiple()
-    positive = multiple[multiple > 0]
-    fig, ax = figure(size=(7.0, 3.6))
-    bins = np.logspace(np.log10(positive.min()), np.log10(positive.max()), 50)
-    ax.hist(positive, bins=bins, color=COLORS[0], alpha=0.75)
-    mean, median = multiple.mean(), np.median(multiple)
-    ax.axvline(mean, color=PALETTE["vermillion"], lw=2.0, label=f"mean {mean:.2f}")
-    ax.axvline(median, color=PALETTE["black"], ls="--", lw=2.0, label=f"median {median:.2f}")
-    ax.axvline(1.0, color="grey", ls=":", lw=1.2, label="break even")
+    groups = {"stakes alone": run.stake_multiple(), "with the market factor": run.book_multiple()}
+    positive = np.concatenate([x[x > 0] for x in groups.values()])
+    bins = np.logspace(np.log10(positive.min()), np.log10(positive.max()), 60)
+    fig, ax = figure(size=(7.0, 3.8))
+    for i, (name, multiple) in enumerate(groups.items()):
+        colour = [COLORS[0], COLORS[1]][i]
+        ax.hist(multiple[multiple > 0], bins=bins, color=colour, alpha=0.55, label=name,
+                histtype="stepfilled", edgecolor=colour)
+        ax.axvline(np.median(multiple), color=colour, ls="--", lw=2.0,
+                   label=f"median, {name}: {np.median(multiple):.2f}")
+    ax.axvline(1.0, color=PALETTE["black"], ls=":", lw=1.2, label="break even")
     ax.set_xscale("log")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     label(ax, x="book's final value over its cost [multiple, log scale]",
           y="simulated books [count]", title=title)
     return fig
@@ -91,7 +93,7 @@ def lockup_discounts(table: pd.DataFrame, *, title: str,
     fig, ax = figure(size=(7.4, 4.0))
     for i, (sigma, rows) in enumerate(table.groupby("volatility", sort=True)):
         colour = COLORS[i % 6]
-        ax.plot(rows["lockup"], np.minimum(rows["longstaff"], 1.2), color=colour, lw=2.0,
+        ax.plot(rows["lockup"], np.minimum(rows["longstaff"], 1.2), color=colour, ls="-", lw=2.0,
                 label=f"σ = {sigma:.0%}: Longstaff's bound")
         ax.plot(rows["lockup"], rows["put"], color=colour, ls="--", lw=1.6,
                 label=f"σ = {sigma:.0%}: at-the-money put")
@@ -119,7 +121,7 @@ def mark_and_cash(run: vt.VentureRun, *, title: str):
     mark = run.percentiles((10, 50, 90), "mark")
     top.fill_between(t, mark[10], mark[90], color=COLORS[0], alpha=0.18,
                      label="mark, 10th to 90th percentile")
-    top.plot(t, mark[50], color=COLORS[0], lw=2.0, label="mark, median")
+    top.plot(t, mark[50], color=COLORS[0], ls="-", lw=2.0, label="mark, median")
     for i, method in enumerate(vt.DISCOUNTS):
         cash = run.percentiles((50,), "cash", method)[50]
         top.plot(t, cash, color=[COLORS[1], COLORS[2]][i], ls=["--", "-."][i], lw=1.8,
@@ -128,14 +130,15 @@ def mark_and_cash(run: vt.VentureRun, *, title: str):
     top.set_ylim(bottom=0)
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     label(top, x="time [years]", y="book [million USD]", title=title)
-    bottom.plot(t, run.shortfall_share("mark"), color=COLORS[0], lw=2.0, label="at mark")
+    bottom.plot(t, run.shortfall_share("mark"), color=COLORS[0], ls="-", lw=2.0,
+                label="at mark")
     for i, method in enumerate(vt.DISCOUNTS):
         bottom.plot(t, run.shortfall_share("cash", method), color=[COLORS[1], COLORS[2]][i],
                     ls=["--", "-."][i], lw=1.8, label=f"at cash value ({vt.DISCOUNTS[method]})")
     bottom.set_ylim(0, 1)
     bottom.set_xlim(t[0], t[-1])
     bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    label(bottom, x="time [years]", y="books worth less than the debt [share]")
+    label(bottom, x="time [years]", y="books below debt [share]")
     return fig
 
 
@@ -152,7 +155,8 @@ class VenturePanels:
     def __init__(self, horizon: float, *, book_lim: tuple[float, float]):
         self.figure, (self.left, self.right) = figure(1, 2, size=(8.6, 4.4))
         self.suptitle = self.figure.suptitle(" ", fontweight="bold", fontsize=11, animated=True)
-        self.book = self.left.step([], [], where="post", color=COLORS[0], lw=1.4,
+        self.book = self.left.step([], [], where="post", color=PALETTE["vermillion"], ls="-",
+                                   lw=1.4,
                                    label="one simulated book", animated=True)[0]
         self.formula = self.left.plot([], [], color=PALETTE["black"], ls="--", lw=1.6,
                                       label="formula, large book", animated=True)[0]
@@ -162,7 +166,7 @@ class VenturePanels:
         self.left.set_ylim(0.0, 1.02)
         label(self.left, x="best stakes [share of book, log]", y="share of value [fraction]",
               title="A few stakes carry the book")
-        self.mark = self.right.plot([], [], color=COLORS[0], lw=2.0, label="mark, median",
+        self.mark = self.right.plot([], [], color=COLORS[0], ls="-", lw=2.0, label="mark, median",
                                     animated=True)[0]
         self.cash = self.right.plot([], [], color=COLORS[1], ls="--", lw=1.8,
                                     label="cash value, median", animated=True)[0]
@@ -187,6 +191,6 @@ class VenturePanels:
         self.cash.set_data(run.times, np.median(run.cash_value("put"), axis=0))
         self.debt.set_data(run.times, run.debt)
         short = run.shortfall_share("cash")[-1]
-        self.right_title.set_text(f"Books short of their debt at the end: {short:.0%}")
+        self.right_title.set_text(f"{short:.0%} of books end below the debt")
         self.suptitle.set_text(title)
         return self.figure

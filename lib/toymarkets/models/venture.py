@@ -121,6 +121,7 @@ __all__ = [
     "median_multiple",
     "top_share",
     "longstaff_bound",
+    "longstaff_full_lockup",
     "put_discount",
     "lockup_discount",
     "liquidity_factor",
@@ -259,6 +260,17 @@ def _normal_cdf(x: float) -> float:
     return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
+def _longstaff(x: float) -> float:
+    """Longstaff's bound as a function of x = sigma^2 tau >= 0 (unchecked)."""
+    return ((2.0 + x / 2.0) * _normal_cdf(math.sqrt(x) / 2.0)
+            + math.sqrt(x / (2.0 * math.pi)) * math.exp(-x / 8.0) - 1.0)
+
+
+def _put(x: float) -> float:
+    """The at-the-money put as a function of x = sigma^2 tau >= 0 (unchecked)."""
+    return 2.0 * _normal_cdf(math.sqrt(x) / 2.0) - 1.0
+
+
 def longstaff_bound(volatility: float, lockup: float) -> float:
     r"""Longstaff's (1995) upper bound on the discount for a lock-up, as a share of value.
 
@@ -272,10 +284,7 @@ def longstaff_bound(volatility: float, lockup: float) -> float:
     """
     s = v.non_negative("volatility", volatility, 10.0)
     t = v.non_negative("lockup", lockup, 100.0)
-    x = s * s * t
-    root = math.sqrt(x)
-    return ((2.0 + x / 2.0) * _normal_cdf(root / 2.0)
-            + math.sqrt(x / (2.0 * math.pi)) * math.exp(-x / 8.0) - 1.0)
+    return _longstaff(s * s * t)
 
 
 def put_discount(volatility: float, lockup: float) -> float:
@@ -287,19 +296,34 @@ def put_discount(volatility: float, lockup: float) -> float:
     """
     s = v.non_negative("volatility", volatility, 10.0)
     t = v.non_negative("lockup", lockup, 100.0)
-    return 2.0 * _normal_cdf(s * math.sqrt(t) / 2.0) - 1.0
+    return _put(s * s * t)
 
 
 @functools.cache
 def _longstaff_cap() -> float:
     """The value of sigma^2 tau at which Longstaff's bound reaches 1 (about 0.886)."""
-    return bisect(lambda x: longstaff_bound(1.0, x) - 1.0, 0.1, 10.0, tol=1e-14).x
+    return bisect(lambda x: _longstaff(x) - 1.0, 0.1, 10.0, tol=1e-14).x
+
+
+def longstaff_full_lockup(volatility: float) -> float:
+    r"""The lock-up [years] beyond which Longstaff's bound exceeds the whole value.
+
+    The bound depends on :math:`\sigma^2\tau` only and reaches 1 at
+    :math:`\sigma^2\tau \approx 0.886`, so this is that number over :math:`\sigma^2`.
+    ``volatility`` in (0, 10] per sqrt(year).
+    """
+    s = v.positive("volatility", volatility, 10.0)
+    return _longstaff_cap() / (s * s)
 
 
 def _discount(method: str, volatility: float, lockup: float) -> float:
-    if method == "put":
-        return put_discount(volatility, lockup)
-    return min(1.0, longstaff_bound(volatility, lockup))
+    x = volatility * volatility * lockup
+    return _put(x) if method == "put" else min(1.0, _longstaff(x))
+
+
+@functools.cache
+def _gauss() -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(_GAUSS_NODES)
 
 
 def _average(method: str, volatility: float, a: float, b: float) -> float:
@@ -311,12 +335,12 @@ def _average(method: str, volatility: float, a: float, b: float) -> float:
         cap = math.sqrt(_longstaff_cap()) / volatility      # where the bound reaches 1
         if cuts[0] < cap < cuts[1]:
             cuts.insert(1, cap)
-    nodes, weights = np.polynomial.legendre.leggauss(_GAUSS_NODES)
+    nodes, weights = _gauss()
     total = 0.0
     for lo, hi in zip(cuts, cuts[1:], strict=False):
         s = 0.5 * (hi - lo) * nodes + 0.5 * (hi + lo)
-        values = np.array([_discount(method, volatility, x * x) for x in s])
-        total += 0.5 * (hi - lo) * float(np.sum(weights * values * 2.0 * s))
+        values = [_discount(method, volatility, x * x) for x in s.tolist()]
+        total += 0.5 * (hi - lo) * float(np.dot(weights, np.multiply(values, 2.0 * s)))
     return min(1.0, max(0.0, total / (b - a)))
 
 
@@ -332,7 +356,10 @@ def lockup_discount(vesting: Vesting, t: float, volatility: float, method: str =
     v.instance("vesting", vesting, Vesting)
     t = v.non_negative("t", t, 1e6)
     s = v.non_negative("volatility", volatility, 10.0)
-    v.choice("method", method, DISCOUNTS)
+    return _lockup_discount(vesting, t, s, v.choice("method", method, DISCOUNTS))
+
+
+def _lockup_discount(vesting: Vesting, t: float, s: float, method: str) -> float:
     if t >= vesting.end:
         return 0.0
     if t >= vesting.cliff:
@@ -435,6 +462,11 @@ class VentureRun(Result):
         """Share of paths at each date on which the book, at ``value``, is worth less than
         the debt."""
         return np.mean(self.equity(value, method) < 0.0, axis=0)
+
+    def stake_multiple(self) -> np.ndarray:
+        """The stakes' own multiple per path, their mean: the book's final value over its cost
+        with the market factor left out."""
+        return self.multiples.mean(axis=1)
 
     def book_multiple(self) -> np.ndarray:
         """The book's final mark over its cost, per path (market factor included)."""
@@ -540,9 +572,9 @@ def simulate(params: VentureBook, rng: np.random.Generator, n_paths: int = 1) ->
     mark = p.stake * market * held
 
     times = p.times
-    unlocked = np.array([p.vesting.unlocked(t) for t in times])
-    discount = {m: np.array([lockup_discount(p.vesting, t, p.token_volatility, m)
-                             for t in times]) for m in DISCOUNTS}
+    unlocked = np.array([p.vesting.unlocked(t) for t in times.tolist()])
+    discount = {m: np.array([_lockup_discount(p.vesting, t, p.token_volatility, m)
+                             for t in times.tolist()]) for m in DISCOUNTS}
     owed = p.borrowed_share * p.cost * np.exp(p.interest_rate * times)
     return VentureRun(p, times, multiples, resolved, market, mark, owed, unlocked, discount)
 
