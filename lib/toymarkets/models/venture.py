@@ -536,8 +536,8 @@ def simulate(params: VentureBook, rng: np.random.Generator, n_paths: int = 1) ->
     that resolve at each step (multinomial, equal chances), one normal per path and
     step (the market factor). The stakes are independent and identically distributed,
     so letting the first ones drawn resolve first is the same law as giving each its
-    own uniform resolution step, and the book's mark needs only a running sum along
-    the stakes. The draws depend on the parameters only through the shapes, so
+    own uniform resolution step, and the book's mark needs only the sum of each
+    step's block of stakes. The draws depend on the parameters only through the shapes, so
     runs with the same seed and sizes share them: a lower tail index or failure rate
     gives every stake a multiple at least as large.
     """
@@ -551,19 +551,23 @@ def simulate(params: VentureBook, rng: np.random.Generator, n_paths: int = 1) ->
 
     # Inverse CDF of the mixture: u < q fails; otherwise x_m ((1 - u)/(1 - q))^(-1/alpha).
     q = p.failure_rate
-    fails = u < q
-    np.subtract(1.0, u, out=u)
+    survives = u >= q
+    np.subtract(1.0, u, out=u)              # in (0, 1]: never a zero to a negative power
     u *= 1.0 / (1.0 - q)
     np.power(u, -1.0 / p.tail_index, out=u)
     u *= p.min_multiple
-    np.copyto(u, 0.0, where=fails)
+    np.multiply(u, survives, out=u)         # failures return nothing
     multiples = u
 
-    # The first resolved[k] stakes have resolved by step k: their gains are a running sum.
+    # Stakes resolved[k-1] to resolved[k] - 1 resolve at step k. The non-empty blocks of
+    # all paths, in order, tile the stakes: one pass sums each; empty blocks sum to 0.
     resolved = np.hstack([np.zeros((n_paths, 1), dtype=np.int64), np.cumsum(counts, axis=1)])
-    running = np.cumsum(multiples, axis=1)
-    last = np.take_along_axis(running, np.maximum(resolved - 1, 0), axis=1)
-    held = p.n_bets - resolved + np.where(resolved > 0, last, 0.0)
+    starts = resolved[:, :-1] + p.n_bets * np.arange(n_paths, dtype=np.int64)[:, None]
+    filled = counts.ravel() > 0
+    blocks = np.zeros(n_paths * p.n_steps)
+    blocks[filled] = np.add.reduceat(multiples.reshape(-1), starts.ravel()[filled])
+    gains = blocks.reshape(n_paths, p.n_steps) - counts
+    held = p.n_bets + np.hstack([np.zeros((n_paths, 1)), np.cumsum(gains, axis=1)])
 
     dt = p.horizon / p.n_steps
     sm = p.market_volatility
