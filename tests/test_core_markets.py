@@ -221,7 +221,8 @@ def test_remarking_one_line_moves_equity_by_that_lines_change(sheet, value, data
            or (line.quantity > 0 and math.isfinite(value / line.quantity)))
     marked = sheet.mark(**{name: value})
     change = value - sheet.asset_values[name]
-    assert marked.equity - sheet.equity == pytest.approx(change, rel=1e-9, abs=1e-6)
+    scale = max(1.0, sheet.total_assets, marked.total_assets, sheet.total_liabilities)
+    assert marked.equity - sheet.equity == pytest.approx(change, rel=1e-9, abs=1e-12 * scale)
     others = {k: x for k, x in marked.asset_values.items() if k != name}
     assert others == {k: x for k, x in sheet.asset_values.items() if k != name}
 

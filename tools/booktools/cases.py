@@ -33,11 +33,13 @@ from toymarkets.models import marketmaking as mm
 from toymarkets.models import peg
 from toymarkets.models import pricesupport as ps
 from toymarkets.models import toxicflow as tf
+from toymarkets.models import venture as vt
 
 __all__ = ["Case", "CASES", "case"]
 
 SEED = 20221111          # any fixed seed: each run of a case simulates the same thing
 _MM_PATH_STEPS = 2_000   # one simulated day of the Step 1 market maker (its default n_steps)
+_VENTURE_BETS = 1_000    # one book of the Step 8 venture model: 1,000 stakes, 20 quarters
 _PS_PATH_STEPS = 365     # one simulated year of the Step 3 price support (its default n_steps)
 _LOAN_DAYS = 365         # one simulated year of the Step 6 loan (its default n_days)
 # Step 2 at 10 client trades per price step: its arithmetic walk must stay far from zero
@@ -209,6 +211,22 @@ def _terra_blocks(size: int) -> Callable[[], int]:
     return run
 
 
+def _venture_books(size: int) -> Callable[[], int]:
+    """``venture.simulate``: ``size`` paths, each a book of 1,000 stakes over 20 quarters.
+
+    One unit is one path (one whole book: 1,000 multiples drawn and revealed over 20
+    dates, a market factor and the lock-up discounts), not one stake: the chapter's
+    questions are about books, and a path's cost is fixed by the book's size.
+    """
+    n_paths = v.count("size", size, 1, 100_000)
+    params = vt.VentureBook(n_bets=_VENTURE_BETS)
+
+    def run() -> int:
+        return vt.simulate(params, np.random.default_rng(SEED), n_paths=n_paths).mark.shape[0]
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -234,6 +252,8 @@ CASES: tuple[Case, ...] = (
          sizes=(1_000, 10_000, 50_000), typical=10_000, target=(10_000, 1.0)),
     Case("farming.simulate (paths of 365 days)", "path-days", _loan_paths,
          sizes=(36_500, 365_000, 3_650_000), typical=365_000),
+    Case("venture.simulate (books of 1,000 stakes)", "paths", _venture_books,
+         sizes=(100, 1_000, 10_000), typical=1_000, target=(10_000, 1.0)),
 )
 
 
