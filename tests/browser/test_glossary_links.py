@@ -87,18 +87,22 @@ def prose_and_links(markdown: str) -> tuple[str, list[str]]:
 
 
 def _pattern(name: str) -> str:
-    """A name with spaces or hyphens between its words, and its plural or past forms."""
+    """A name with spaces or hyphens between its words, and its plural or past forms.
+
+    A name written in lower case matches in any case (a sentence may start with it); a
+    name with capitals matches only as written, so "a book" is not the term "A-book".
+    """
     words = [re.escape(w) for w in re.split(r"[\s-]+", name)]
     if words[-1].endswith("y"):  # inventory, inventories
         words[-1] = words[-1][:-1] + "(?:y|ies)"
-    return r"\b" + r"[\s-]+".join(words) + r"(?:s|es|d|ed)?\b"
+    body = r"\b" + r"[\s-]+".join(words) + r"(?:s|es|d|ed)?\b"
+    return f"(?i:{body})" if name == name.lower() else body
 
 
 def used_entries(prose: str, entries: list[list[str]]) -> set[int]:
     """Indices of the entries whose names occur in the prose (longest name wins)."""
     names = sorted(((n, i) for i, e in enumerate(entries) for n in e), key=lambda x: -len(x[0]))
-    matcher = re.compile("|".join(f"(?P<t{k}>{_pattern(n)})" for k, (n, _) in enumerate(names)),
-                         re.IGNORECASE)
+    matcher = re.compile("|".join(f"(?P<t{k}>{_pattern(n)})" for k, (n, _) in enumerate(names)))
     return {names[int(m.lastgroup[1:])][1] for m in matcher.finditer(prose)}
 
 
