@@ -19,6 +19,7 @@ from toymarkets.core.balancesheet import (
     Position,
     Receivable,
     Vesting,
+    consolidate,
 )
 
 reserves = st.floats(1.0, 1e9)
@@ -314,3 +315,22 @@ def test_buying_out_a_pool_is_refused():
         impact.ConstantProduct(10.0, 10.0).cost(10.0, 1.0)
     with pytest.raises(ValueError, match="side must be one of"):
         impact.Liquid().marginal(1.0, 1.0, side="short")
+
+
+def test_consolidating_a_group_removes_its_claims_on_itself():
+    exchange = BalanceSheet({"customer cash": 100.0,
+                             "loan to the firm": Receivable(60.0, collateral=Position(10.0, 5.0))},
+                            {"customer deposits": 160.0})
+    firm = BalanceSheet({"tokens": Position(10.0, 5.0, kind="house")},
+                        {"exchange loan": 60.0, "lenders": 20.0})
+    group = consolidate({"FTX": exchange, "Alameda": firm},
+                        {("FTX", "loan to the firm"): ("Alameda", "exchange loan")})
+    assert set(group.assets) == {"FTX: customer cash", "Alameda: tokens"}
+    assert set(group.liabilities) == {"FTX: customer deposits", "Alameda: lenders"}
+    # the group's equity is the members' equity added up: the loan cancels
+    assert group.equity == pytest.approx(exchange.equity + firm.equity)
+    with pytest.raises(ValueError, match="must be equal"):
+        consolidate({"FTX": exchange, "Alameda": firm.with_lines(liabilities={
+            "exchange loan": 50.0})}, {("FTX", "loan to the firm"): ("Alameda", "exchange loan")})
+    with pytest.raises(ValueError, match="not among the assets"):
+        consolidate({"FTX": exchange}, {("FTX", "nothing"): ("FTX", "customer deposits")})

@@ -47,7 +47,7 @@ import pandas as pd
 from .. import _validate as v
 from .impact import ImpactLaw, Liquid
 
-__all__ = ["BalanceSheet", "Position", "Loan", "Receivable", "Vesting", "KINDS"]
+__all__ = ["BalanceSheet", "Position", "Loan", "Receivable", "Vesting", "KINDS", "consolidate"]
 
 #: The kinds of exposure a position can carry.
 KINDS = ("cash", "market", "house", "illiquid", "venture")
@@ -444,3 +444,45 @@ class BalanceSheet:
         frame = pd.DataFrame(rows, columns=["side", "line item", "USD", "USD if sold now"])
         frame = frame.set_index(["side", "line item"])
         return frame if liquidation else frame[["USD"]]
+
+
+def consolidate(sheets: Mapping[str, BalanceSheet],
+                intragroup: Mapping[tuple[str, str], tuple[str, str]] | None = None
+                ) -> BalanceSheet:
+    """One sheet for a group of firms: every line, named ``"<firm>: <line>"``, with the
+    group's claims on itself taken out.
+
+    ``sheets`` maps each firm's name to its sheet. ``intragroup`` lists the claims
+    between members: ``{(lender, asset line): (borrower, liability line)}``. Each pair
+    is removed from both sides, so a loan from the exchange to its trading firm is
+    neither an asset nor a liability of the group; what remains is what the group owns
+    and owes to the outside world. The two lines must have the same principal (they are
+    one loan seen from both sides); a mismatch raises ``ValueError``.
+    """
+    if not sheets:
+        raise ValueError("sheets must name at least one firm")
+    for name, sheet in sheets.items():
+        v.instance(f"sheets[{name!r}]", sheet, BalanceSheet)
+    drop_assets, drop_liabilities = set(), set()
+    for (lender, asset), (borrower, liability) in (intragroup or {}).items():
+        for firm, line, side in ((lender, asset, "assets"), (borrower, liability,
+                                                             "liabilities")):
+            if firm not in sheets or line not in getattr(sheets[firm], side):
+                raise ValueError(f"intragroup names {firm!r}: {line!r}, which is not among "
+                                 f"the {side} of the sheets given")
+        lent = sheets[lender].assets[asset].mark_value
+        owed = sheets[borrower].liabilities[liability].principal
+        if abs(lent - owed) > 1e-9 * max(1.0, abs(lent), abs(owed)):
+            raise ValueError(f"intragroup claim {lender}: {asset!r} ({lent!r}) and "
+                             f"{borrower}: {liability!r} ({owed!r}) must be equal")
+        drop_assets.add((lender, asset))
+        drop_liabilities.add((borrower, liability))
+    assets, liabilities = {}, {}
+    for firm, sheet in sheets.items():
+        assets.update({f"{firm}: {k}": a for k, a in sheet.assets.items()
+                       if (firm, k) not in drop_assets})
+        liabilities.update({f"{firm}: {k}": (replace(loan, collateral=f"{firm}: {loan.collateral}")
+                                             if loan.collateral is not None else loan)
+                            for k, loan in sheet.liabilities.items()
+                            if (firm, k) not in drop_liabilities})
+    return BalanceSheet(assets, liabilities)
