@@ -117,6 +117,7 @@ __all__ = [
     "liquidation_price",
     "bankruptcy_price",
     "solve",
+    "sweep",
     "simulate",
 ]
 
@@ -385,6 +386,36 @@ def solve(params: Perpetual) -> Cascade:
                    p0 * (1.0 - 1.0 / lev) / (1.0 - params.auto_close_margin),
                    p0 * (1.0 - 1.0 / lev), rounds, _book_price(params, rounds), sold, proceeds,
                    handed, equity, final, book_sold, triggered, fixed.iterations, True)
+
+
+#: What :func:`sweep` reports for each value, with the Cascade attribute it comes from.
+SWEEP = {
+    "final price [USD]": "final_price",
+    "total fall": "drop",
+    "deepening": "deepening",
+    "share liquidated": "liquidated_share",
+    "sold into the book [tokens]": "book_sold",
+    "to the backstop [tokens]": "to_backstop",
+    "rounds": "iterations",
+    "whole book": "whole_book",
+}
+
+
+def sweep(params: Perpetual, name: str, values) -> pd.DataFrame:
+    """The cascade with one parameter set to each of ``values``: one row per value,
+    the columns of :data:`SWEEP`."""
+    v.instance("params", params, Perpetual)
+    known = [f for f in Perpetual.__dataclass_fields__]
+    v.choice("name", name, known)
+    values = list(np.atleast_1d(values))
+    if not values:
+        raise ValueError("values must hold at least one value")
+    rows = []
+    for x in values:
+        c = solve(params.replace(**{name: x.item() if isinstance(x, np.generic) else x}))
+        rows.append({col: getattr(c, attr) for col, attr in SWEEP.items()})
+    frame = pd.DataFrame(rows, index=pd.Index(values, name=name))
+    return frame
 
 
 @dataclass(frozen=True)
