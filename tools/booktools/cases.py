@@ -26,6 +26,7 @@ import numpy as np
 from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
 from toymarkets.models import glostenmilgrom as gm
+from toymarkets.models import liquidation as lq
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import pricesupport as ps
 from toymarkets.models import toxicflow as tf
@@ -161,6 +162,16 @@ def _glosten_milgrom(size: int) -> Callable[[], int]:
     return run
 
 
+def _cascade(size: int) -> Callable[[], int]:
+    """``liquidation.solve``: the cascade after the default crash over ``size`` accounts."""
+    params = lq.Perpetual(n_positions=v.count("size", size, 1, 1_000_000))
+
+    def run() -> int:
+        return lq.solve(params).size.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -178,6 +189,8 @@ CASES: tuple[Case, ...] = (
          sizes=(100_000, 1_000_000, 10_000_000), typical=100_000),
     Case("pricesupport.simulate (paths of 365 days)", "path-days", _ps_paths,
          sizes=(36_500, 365_000, 3_650_000), typical=36_500),
+    Case("liquidation.solve (a cascade)", "positions", _cascade,
+         sizes=(2_000, 10_000, 100_000, 1_000_000), typical=2_000, target=(100_000, 1.0)),
 )
 
 
