@@ -190,6 +190,16 @@ def test_with_the_defaults_the_spiral_sells_everything_and_still_owes(n):
     assert np.all(np.diff(s.mark) <= 0.0)
 
 
+@FAST
+@given(params_strategy(), st.integers(1, 30))
+def test_the_spiral_steps_lie_on_the_after_sale_curve(params, n):
+    s = spiral(params, min(n, params.n_rounds))
+    table = s.after_sale(s.sold)
+    assert np.allclose(table["call left"], s.call_left, rtol=1e-12, atol=1e-9 * (s.loan + 1))
+    assert np.all(np.diff(s.sold) >= 0.0) and s.sold[-1] <= params.holdings
+    assert s.met or s.sold_out
+
+
 def test_in_a_deep_market_the_spiral_meets_the_call():
     params = FireSale(daily_volume=FireSale().holdings * 10)
     s = spiral(params, 1)
@@ -247,6 +257,8 @@ def test_bad_parameters_are_rejected_by_name(name, value):
     (lambda: spiral(FireSale(), 0), "n"),
     (lambda: spiral(FireSale(), 9), "n"),
     (lambda: solve(FireSale()).sheet(9), "n"),
+    (lambda: spiral(FireSale(), 1).after_sale([-1.0]), "quantity"),
+    (lambda: spiral(FireSale(), 1).after_sale([1e9]), "quantity"),
 ])
 def test_bad_arguments_are_rejected_by_name(call, name):
     with pytest.raises(ValueError, match=name):

@@ -324,6 +324,8 @@ class Spiral(SolverResult):
 
     params: FireSale
     round: int                  #: the round whose call the firm tries to meet
+    loan: float                 #: D_{n-1}, the outside loan when the call arrives [million USD]
+    price: float                #: p_n, the mark before any sale [USD per token]
     sold: np.ndarray            #: q_k, tokens sold after each step [million]
     mark: np.ndarray            #: the mark after each step [USD per token]
     call_left: np.ndarray       #: M(q_k), the call still open after each step [million USD]
@@ -338,6 +340,26 @@ class Spiral(SolverResult):
         """The call still open at the end [million USD] (0 if met)."""
         return float(self.call_left[-1]) + 0.0
 
+    def after_sale(self, quantity) -> pd.DataFrame:
+        """The mark, the cash raised and the call still open after selling each of
+        ``quantity`` (million tokens, in [0, X]) at once: :math:`M(q)` of the docstring."""
+        q = np.atleast_1d(np.asarray(quantity, dtype=float))
+        x = self.params.holdings
+        if not np.all(np.isfinite(q)) or np.any(q < 0) or np.any(q > x):
+            raise ValueError(f"quantity must be in [0, {x:g}], got {quantity!r}")
+        mark, cash, left = _after_sale(self.params, self.loan, self.price, q)
+        return pd.DataFrame({"mark": mark, "cash raised": cash, "call left": left},
+                            index=pd.Index(q, name="tokens sold")) + 0.0
+
+
+def _after_sale(params: FireSale, loan: float, price: float, q: np.ndarray):
+    """Mark, cash and call left after selling ``q`` tokens from ``price`` (module docstring)."""
+    law = params.market
+    mark = price * (1.0 - np.asarray(law.impact(q)))
+    cash = np.asarray(law.proceeds(q, price))
+    left = np.maximum(0.0, loan - cash - (1.0 - params.haircut) * (params.holdings - q) * mark)
+    return mark, cash, left
+
 
 def spiral(params: FireSale, n: int = 1) -> Spiral:
     """The firm tries to meet round ``n``'s margin call by selling (module docstring)."""
@@ -346,23 +368,17 @@ def spiral(params: FireSale, n: int = 1) -> Spiral:
     before = solve(params)
     loan = float(before.outside_loan[n - 1])     # owed when the round's call arrives
     p = float(before.mark[n])
-    x, h, law = params.holdings, params.haircut, params.market
-
-    def state(q: float) -> tuple[float, float, float]:
-        mark = p * (1.0 - law.impact(q))
-        cash = law.proceeds(q, p)
-        left = max(0.0, loan - cash - (1.0 - h) * (x - q) * mark)
-        return mark, cash, left
+    x = params.holdings
 
     def step(share: np.ndarray) -> np.ndarray:
         q = float(share) * x
-        mark, _, left = state(q)
+        mark, _, left = (float(a) for a in _after_sale(params, loan, p, np.array(q)))
         more = left / mark if mark > 0 else x
         return np.array(min(1.0, (q + more) / x))
 
     fixed = iterate(step, 0.0, tol=1e-12, max_iter=100_000, record=True)
-    sold = fixed.history * x
-    rows = np.array([state(q) for q in sold])
-    met = bool(rows[-1, 2] <= 1e-9 * max(loan, 1.0))
-    return Spiral(params, n, sold, rows[:, 0], rows[:, 2], rows[:, 1], met,
+    sold = np.minimum(fixed.history * x, x)
+    mark, cash, left = _after_sale(params, loan, p, sold)
+    met = bool(left[-1] <= 1e-9 * max(loan, 1.0))
+    return Spiral(params, n, loan, p, sold, mark, left, cash, met,
                   bool(sold[-1] >= x * (1.0 - 1e-12)), fixed.iterations, True)
