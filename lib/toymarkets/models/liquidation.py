@@ -113,6 +113,7 @@ __all__ = [
     "Cascade",
     "BackstopRun",
     "PARTIES",
+    "SWEEP",
     "margin_fraction",
     "liquidation_price",
     "bankruptcy_price",
