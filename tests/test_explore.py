@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 from booktools import toc
 from booktools import widget_sweep as sweep
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -124,11 +124,17 @@ def escapes(fig: Figure) -> list[str]:
                 if n:
                     found.append(f"axes {i} line {line.get_label()!r}: {n} points outside")
         for coll in ax.collections:
-            offsets = np.ma.filled(np.ma.asarray(coll.get_offsets(), dtype=float), np.nan)
-            if coll.get_visible() and offsets.size:
-                n = _outside(coll.get_offset_transform().transform(offsets), box)
-                if n:
-                    found.append(f"axes {i} {type(coll).__name__}: {n} points outside")
+            if not coll.get_visible():
+                continue
+            if isinstance(coll, PathCollection):          # a scatter: its points are offsets
+                points = np.ma.filled(np.ma.asarray(coll.get_offsets(), dtype=float), np.nan)
+                points = coll.get_offset_transform().transform(points) if points.size else points
+            else:                                         # fill_between, lines: their paths
+                paths = [coll.get_transform().transform(p.vertices) for p in coll.get_paths()]
+                points = np.concatenate(paths) if paths else np.empty((0, 2))
+            n = _outside(points, box) if len(points) else 0
+            if n:
+                found.append(f"axes {i} {type(coll).__name__}: {n} points outside")
         for patch in ax.patches:
             if patch.get_visible():
                 n = _outside(patch.get_transform().transform(patch.get_path().vertices), box)

@@ -29,6 +29,7 @@ from toymarkets.models import bankrun as br
 from toymarkets.models import collateral as cl
 from toymarkets.models import farming as fm
 from toymarkets.models import glostenmilgrom as gm
+from toymarkets.models import liquidation as lq
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import peg
 from toymarkets.models import pricesupport as ps
@@ -227,6 +228,16 @@ def _venture_books(size: int) -> Callable[[], int]:
     return run
 
 
+def _cascade(size: int) -> Callable[[], int]:
+    """``liquidation.solve``: the cascade after the default crash over ``size`` accounts."""
+    params = lq.Perpetual(n_positions=v.count("size", size, 1, 1_000_000))
+
+    def run() -> int:
+        return lq.solve(params).size.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -254,6 +265,8 @@ CASES: tuple[Case, ...] = (
          sizes=(36_500, 365_000, 3_650_000), typical=365_000),
     Case("venture.simulate (books of 1,000 stakes)", "paths", _venture_books,
          sizes=(100, 1_000, 10_000), typical=1_000, target=(10_000, 1.0)),
+    Case("liquidation.solve (a cascade)", "positions", _cascade,
+         sizes=(2_000, 10_000, 100_000, 1_000_000), typical=2_000, target=(100_000, 1.0)),
 )
 
 
