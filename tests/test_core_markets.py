@@ -35,7 +35,9 @@ def test_a_swap_never_lowers_the_product_and_a_fee_raises_it(x, y, dx, fee):
     dy = pool.amount_out(dx, x, y, fee)
     assert 0.0 <= dy < y
     after = (x + dx) * (y - dy)
-    assert after >= x * y * (1 - 1e-12)
+    # y - dy = xy / (x + dx) is a difference of close numbers when dx >> x: its rounding
+    # error grows like machine epsilon times (x + dx) / x, so the bound scales with it
+    assert after >= x * y * (1 - 1e-12 - 4e-16 * (x + dx) / x)
     if fee > 0 and dx > 1e-6 * x:
         assert after > x * y
 

@@ -161,3 +161,99 @@ def test_bad_arguments_are_rejected_by_name():
         mm.balance_sheet(mm.simulate(mm.MarketMaker(n_steps=5), rng), capital=-1.0)
     with pytest.raises(ValueError, match="path"):
         mm.simulate(mm.MarketMaker(n_steps=5), rng).cumulative(path=3)
+
+
+# ------------------------------------------------ when a risk-averse maker quotes wider
+
+GAMMAS = np.logspace(-4, 4, 161)        # risk aversion as a multiple of k: gamma / k
+
+
+def _wider(gamma, sigma2_tau, k):
+    """Brute force: is the Avellaneda-Stoikov spread at gamma wider than its limit 2/k?"""
+    _, spread = mm.avellaneda_stoikov(100.0, 0.0, gamma, math.sqrt(sigma2_tau), 1.0, k)
+    return spread > 2.0 / k
+
+
+@settings(max_examples=60, deadline=None)
+@given(k=st.floats(0.1, 100.0), scale=st.floats(0.01, 3.0))
+def test_widening_threshold_separates_wider_from_narrower_quotes(k, scale):
+    """On a grid of gamma, the spread is wider than 2/k exactly when sigma^2 tau > theta."""
+    sigma2_tau = scale / k**2
+    for x in GAMMAS:
+        gamma = x * k
+        theta = mm.widening_threshold(gamma, k)
+        if abs(sigma2_tau - theta) <= 1e-6 * theta:     # too close to call in floats
+            continue
+        assert _wider(gamma, sigma2_tau, k) == (sigma2_tau > theta), (gamma, theta)
+
+
+@pytest.mark.parametrize("k", [0.5, 10.0, 40.0])
+def test_every_gamma_widens_exactly_when_the_variance_reaches_one_over_k_squared(k):
+    """sigma^2 tau >= 1/k^2: wider at every gamma on the grid; a little below: narrower at
+    small gamma but wider at large gamma."""
+    thetas = np.array([mm.widening_threshold(x * k, k) for x in GAMMAS])
+    assert np.all(thetas < 1.0 / k**2)
+    assert np.all(np.diff(thetas) < 0)                   # theta falls as gamma grows
+    assert thetas[0] == pytest.approx(1.0 / k**2, rel=1e-3)
+    assert all(_wider(x * k, 1.0 / k**2, k) for x in GAMMAS[GAMMAS > 1e-2])
+    below = 0.9 / k**2
+    assert not _wider(1e-2 * k, below, k)
+    assert _wider(10.0 * k, below, k)
+
+
+def test_widening_threshold_is_continuous_where_it_switches_to_the_series():
+    k = 3.0
+    lo, hi = mm.widening_threshold(k * (1e-4 - 1e-12), k), mm.widening_threshold(k * 1e-4, k)
+    assert lo == pytest.approx(hi, rel=1e-9)
+
+
+def test_simulated_book_income_matches_the_closed_form_and_shares_draws():
+    params = mm.MarketMaker(otc_prob=0.0, n_steps=300)
+    deltas = [0.0, 0.1, 0.3]
+    rng = np.random.default_rng(5)
+    table = mm.simulated_book_income(params, deltas, rng, n_paths=20)
+    assert list(table.columns) == ["half_spread", "mean", "se"]
+    assert table["half_spread"].tolist() == deltas
+    for delta, mean, se in table.itertuples(index=False):
+        expected = mm.expected_book_income(params.replace(half_spread=delta))
+        assert abs(mean - expected) < 4 * se + 1e-12
+    # rng is not advanced, and each half-spread is the run a fresh copy of rng gives
+    again = mm.simulated_book_income(params, deltas, rng, n_paths=20)
+    assert again.equals(table)
+    one = mm.simulate(params.replace(half_spread=0.1), np.random.default_rng(5), n_paths=20)
+    income = (one.components["spread_book"] + one.components["rebates"]).mean(axis=1)
+    assert table["mean"][1] == pytest.approx(income.mean(), rel=1e-12)
+
+
+def test_new_closed_forms_reject_bad_input_by_name():
+    with pytest.raises(ValueError, match="gamma"):
+        mm.widening_threshold(0.0, 1.0)
+    with pytest.raises(ValueError, match="fill_decay"):
+        mm.widening_threshold(1.0, -1.0)
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="half_spreads"):
+        mm.simulated_book_income(mm.MarketMaker(), [0.1, -0.1], rng)
+    with pytest.raises(ValueError, match="half_spreads"):
+        mm.simulated_book_income(mm.MarketMaker(), [], rng)
+    with pytest.raises(ValueError, match="n_paths"):
+        mm.simulated_book_income(mm.MarketMaker(), [0.1], rng, n_paths=1)
+    with pytest.raises(ValueError, match="rng"):
+        mm.simulated_book_income(mm.MarketMaker(), [0.1], 5)
+    with pytest.raises(ValueError, match="mm"):
+        mm.simulated_book_income(object(), [0.1], rng)
+
+
+@settings(max_examples=40, deadline=None)
+@given(k=st.floats(1.0, 50.0), vol=st.floats(1e-4, 0.01), s0=st.floats(10.0, 500.0))
+def test_from_the_widening_horizon_on_every_gamma_quotes_wider(k, vol, s0):
+    """With sigma_S = vol * s0 [USD per step]: at tau >= 1/(k sigma_S)^2 every gamma on the grid
+    quotes wider than 2/k; at 0.9 of that horizon a slightly risk-averse maker quotes narrower."""
+    params = mm.MarketMaker(s0=s0, volatility=vol, fill_decay=k)
+    tau = mm.widening_horizon(params)
+    sigma_usd = vol * s0
+    for x in GAMMAS[GAMMAS > 1e-2]:
+        _, spread = mm.avellaneda_stoikov(s0, 0.0, x * k, sigma_usd, tau, k)
+        assert spread > 2.0 / k
+    _, spread = mm.avellaneda_stoikov(s0, 0.0, 1e-2 * k, sigma_usd, 0.9 * tau, k)
+    assert spread < 2.0 / k
+    assert mm.widening_horizon(params.replace(volatility=0.0)) == math.inf

@@ -478,3 +478,38 @@ def test_marks_at_every_step_follow_the_p_and_l(seed, n_steps):
     np.testing.assert_array_equal(run.mark_to_market(), run.mark_to_market(n_steps))
     with pytest.raises(ValueError, match="step"):
         run.mark_to_market(n_steps + 1)
+
+
+# --- what a bigger budget buys ----------------------------------------------------------------
+
+def test_support_by_budget_summarises_one_run_per_budget():
+    params = PriceSupport(n_steps=120)
+    rng = np.random.default_rng(9)
+    table = ps.support_by_budget(params, [0.0, 100.0, 400.0], rng, n_paths=30)
+    assert list(table.columns) == list(ps.BUDGET_COLUMNS.values())
+    assert table.index.tolist() == [0.0, 100.0, 400.0]
+    for budget, row in table.iterrows():
+        run = simulate(params.replace(budget=budget), np.random.default_rng(9), 30)
+        pnl = run.mark_to_market()
+        expected = [np.mean(~np.isnan(run.exhaustion_step())), run.days_defended().mean(),
+                    run.inventory[:, -1].mean(), pnl.mean(), pnl.std(ddof=1),
+                    run.success_beta()]
+        np.testing.assert_allclose(row.to_numpy(), expected, rtol=1e-12)
+    # common random numbers: rng is not advanced, and more money defends at least as long
+    assert table.equals(ps.support_by_budget(params, [0.0, 100.0, 400.0], rng, n_paths=30))
+    days = table[ps.BUDGET_COLUMNS["days"]].to_numpy()
+    assert np.all(np.diff(days) >= 0) and days[0] == 0.0
+
+
+def test_support_by_budget_rejects_bad_input_by_name():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="budgets"):
+        ps.support_by_budget(PriceSupport(), [100.0, -1.0], rng, n_paths=3)
+    with pytest.raises(ValueError, match="budgets"):
+        ps.support_by_budget(PriceSupport(), [], rng, n_paths=3)
+    with pytest.raises(ValueError, match="n_paths"):
+        ps.support_by_budget(PriceSupport(), [100.0], rng, n_paths=2)
+    with pytest.raises(ValueError, match="rng"):
+        ps.support_by_budget(PriceSupport(), [100.0], 3)
+    with pytest.raises(ValueError, match="params"):
+        ps.support_by_budget(object(), [100.0], rng)

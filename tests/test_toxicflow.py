@@ -269,6 +269,19 @@ def test_more_toxic_flow_costs_what_theory_says():
     assert abs(mean - want) < 3 * se
 
 
+@pytest.mark.parametrize("choice", list(tf.CHOICES))
+def test_expected_parts_match_the_simulated_parts_and_sum_to_the_expected_pnl(choice):
+    params = tf.ToxicFlow()
+    parts = tf.expected_pnl_parts(params, choice)
+    assert list(parts) == list(tf.COMPONENTS)
+    assert sum(parts.values()) == pytest.approx(tf.expected_pnl_per_unit(params, choice))
+    table = tf.pnl_table(tf.simulate_many(params, np.random.default_rng(21), 40, 5_000))
+    runs = table.xs(choice, level="choice")
+    for key, want in parts.items():
+        mean, se = _mean_se(runs[key].to_numpy())
+        assert abs(mean - want) < 4 * se + 1e-12, (key, mean, want, se)
+
+
 @pytest.mark.parametrize("changes", [{}, {"lag": 4, "catch_up": 0.5}, {"half_spread": 0.03}])
 def test_the_b_book_breaks_even_at_the_closed_form_share(changes):
     """Fees, spread and adverse selection net to zero per token at s*, and not either side of it.
@@ -387,6 +400,64 @@ def test_quoting_at_the_prior_loses_to_informed_traders(mu):
     assert run.mean() == pytest.approx(-mu * 10, abs=3 * run.standard_error())
 
 
+@settings(max_examples=60, deadline=None)
+@given(values=gm_values, mu=st.floats(0.0, 1.0))
+def test_the_glosten_milgrom_half_spread_makes_the_informed_share_the_break_even_share(
+        values, mu):
+    """theta = 1/2: the zero-profit half-spread h gives back mu as the break-even share h/A."""
+    lo, hi = values
+    bid, ask = gm.glosten_milgrom_quotes(lo, hi, 0.5, mu)
+    assert gm.break_even_informed_share(0.5 * (ask - bid), lo, hi) == pytest.approx(
+        mu, abs=1e-9)
+
+
+@pytest.mark.parametrize(("half_spread", "mu"), [(2.0, 0.1), (2.0, 0.2), (2.0, 0.4)])
+def test_quotes_at_the_mid_pay_below_the_break_even_share_and_lose_above(half_spread, mu):
+    """Brute force: quotes 100 -/+ h earn h - mu * A per trade; mu* = h / A = 0.2."""
+    assert gm.break_even_informed_share(half_spread, 90, 110) == pytest.approx(0.2)
+    run = gm.simulate_glosten_milgrom(90, 110, 0.5, mu, np.random.default_rng(11), 200_000,
+                                      quotes=(100 - half_spread, 100 + half_spread))
+    assert run.mean() == pytest.approx(half_spread - mu * 10, abs=4 * run.standard_error())
+    if mu != 0.2:
+        assert (run.mean() > 0) == (mu < 0.2)
+
+
+def test_break_even_informed_share_is_capped_and_checked():
+    assert gm.break_even_informed_share(15.0, 90, 110) == 1.0
+    assert gm.break_even_informed_share(0.0, 90, 110) == 0.0
+    with pytest.raises(ValueError, match="half_spread"):
+        gm.break_even_informed_share(-1.0, 90, 110)
+    with pytest.raises(ValueError, match="v_high"):
+        gm.break_even_informed_share(1.0, 110, 90)
+
+
+def test_the_p_and_l_figure_draws_systematic_parts_and_noise_apart():
+    """Bars hold the mean systematic parts, the diamond the closed form, the line the noise."""
+    from toymarkets.figures import toxicflow as plots
+
+    params = tf.ToxicFlow()
+    runs = tf.simulate_many(params, np.random.default_rng(3), 5, 2_000)
+    table = tf.pnl_table(runs)
+    expected = {c: tf.expected_pnl_per_unit(params, c) for c in tf.CHOICES}
+    fig = plots.pnl_split(table, expected, title="t")
+    left = fig.axes[0]
+    means = table.groupby(level="choice").mean().loc[list(tf.CHOICES)]
+    diamonds = next(line for line in left.lines if line.get_marker() == "D")
+    np.testing.assert_allclose(diamonds.get_ydata(), [expected[c] for c in tf.CHOICES])
+    purple = [line for line in left.lines if line.get_label().startswith("hedging slippage")]
+    assert len(purple) == 1
+    noise = [line for line in left.lines if len(line.get_xdata()) == 2
+             and line.get_xdata()[0] == line.get_xdata()[1]]
+    for i, line in enumerate(noise):
+        systematic = means[plots.SYSTEMATIC].iloc[i].sum()
+        np.testing.assert_allclose(line.get_ydata(), [systematic, means["total"].iloc[i]])
+    heights = sorted(abs(p.get_height()) for p in left.patches if p.get_height() != 0)
+    parts = means[plots.SYSTEMATIC].abs().to_numpy().ravel()
+    np.testing.assert_allclose(heights, sorted(parts[parts != 0]))
+    for ax in fig.axes:
+        assert "[" in ax.get_ylabel() and "[" in ax.get_xlabel()
+
+
 # --------------------------------------------------------------------------- bad input
 
 
@@ -450,3 +521,15 @@ def test_bad_arguments_are_rejected_naming_them():
     for call, name in cases:
         with pytest.raises(ValueError, match=name):
             call()
+
+
+def test_truncation_factor_is_the_mean_normal_tail_beyond_the_threshold():
+    rng = np.random.default_rng(4)
+    x = np.abs(rng.standard_normal(2_000_000))
+    for z in (0.0, 1.0, 2.0):
+        tail = x[x > z]
+        se = tail.std(ddof=1) / math.sqrt(tail.size)
+        assert abs(tail.mean() - tf.truncation_factor(z)) < 4 * se
+    assert tf.truncation_factor(0.0) == pytest.approx(math.sqrt(2 / math.pi))
+    with pytest.raises(ValueError, match="threshold"):
+        tf.truncation_factor(-0.5)

@@ -75,7 +75,8 @@ def pnl_against_business(groups: dict[str, SupportRun], *, title: str):
     """Final P&L (marked at market) against the growth of the business proxy, one marker a path.
 
     ``groups`` maps a legend label to a run; the legend gives each group's exposure
-    (the least-squares slope, :meth:`SupportRun.success_beta`), drawn as a line.
+    (the least-squares slope, :meth:`SupportRun.success_beta`, in million USD per unit of
+    business growth in natural log), drawn as a line.
     """
     if not groups:
         raise ValueError("groups must name at least one run")
@@ -84,13 +85,13 @@ def pnl_against_business(groups: dict[str, SupportRun], *, title: str):
         growth, pnl = run.business[:, -1], run.mark_to_market()
         beta = run.success_beta()
         ax.scatter(growth, pnl, s=12, alpha=0.55, color=COLORS[i], marker=_MARKERS[i % 4],
-                   label=f"{name}: {beta:+,.0f} m USD per log point")
+                   label=f"{name}: {beta:+,.0f} m USD per unit of log growth")
         if np.isfinite(beta):
             xs = np.array([growth.min(), growth.max()])
             ax.plot(xs, pnl.mean() + beta * (xs - growth.mean()), color=COLORS[i], lw=1.6)
     ax.axhline(0, color="grey", lw=0.8)
     ax.legend(loc="upper left")
-    label(ax, x="growth of the exchange's business [log points]",
+    label(ax, x="growth of the exchange's business [natural log]",
           y="house P&L at the end [million USD]", title=title)
     return fig
 

@@ -19,47 +19,44 @@ _KIND_STYLE = {k: (COLORS[i], LINESTYLES[i]) for i, k in enumerate(KINDS)}
 _HORIZON_TICKS = [0, 1, 10, 100]
 
 
-def _stacked_bars(ax, means: pd.DataFrame, totals: pd.Series, total_err=None) -> None:
-    """Components stacked above (income) and below (losses) zero, one bar per choice."""
-    x = np.arange(len(means.index))
-    up, down = np.zeros(len(x)), np.zeros(len(x))
-    for i, (key, name) in enumerate(COMPONENTS.items()):
-        values = means[key].to_numpy()
-        base = np.where(values >= 0, up, down)
-        ax.bar(x, values, 0.6, bottom=base, color=COLORS[i], label=name,
-               hatch=["", "//", "..", "xx", "\\\\"][i], edgecolor="white", linewidth=0.5)
-        up, down = up + np.maximum(values, 0), down + np.minimum(values, 0)
-    ax.errorbar(x, totals.to_numpy(), yerr=total_err, fmt="D", color=PALETTE["black"], ms=6,
-                capsize=3, label="total" if total_err is None else "total ± 2 s.e.")
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.set_xticks(x, [CHOICES[c].replace(" (", "\n(").replace(", ", ",\n") for c in means.index])
-
-
 @styled
-def pnl_split(table: pd.DataFrame, *, title: str):
-    """Mean P&L by source for each choice (left) and each run's total (right).
+def pnl_split(table: pd.DataFrame, expected: dict[str, float], *, title: str):
+    """What each choice earns per token, systematic parts and noise apart (left), and the
+    spread of the runs' totals (right).
 
-    ``table`` is :func:`toymarkets.toxicflow.pnl_table` output, per token of volume.
+    ``table`` is :func:`toymarkets.models.toxicflow.pnl_table` output (per token of volume,
+    one row per run and choice); ``expected`` maps each choice to its closed-form expected
+    profit per token. Left, as in the Try-it figure (:class:`ChoicePanels`), for the mean
+    over runs: the systematic parts stacked above (income) and below (losses) zero, a
+    diamond at the expected total, and a vertical line from the systematic total to the
+    runs' mean total (the mean hedging slippage, zero in expectation), with two standard
+    errors on that mean. Right: each run's total, and its 5% quantile.
     """
-    fig, (left, right) = figure(1, 2, size=(8.6, 4.6), gridspec_kw={"width_ratios": [1.5, 1]})
+    fig, (left, right) = figure(1, 2, size=(8.6, 4.8), gridspec_kw={"width_ratios": [1.4, 1]})
     grouped = table.groupby(level="choice", sort=False)
     means = grouped.mean().loc[list(CHOICES)]
     se = (grouped["total"].std(ddof=1) / np.sqrt(grouped.size())).loc[list(CHOICES)]
-    _stacked_bars(left, means, means["total"], 2 * se.to_numpy())
-    left.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.3), fontsize=8)
-    label(left, x="the house's choice [-]", y="P&L per token traded [USD]",
-          title=title)
+    bars = _ChoiceBars(left, animated=False, noise_label="hedging slippage (mean of runs)",
+                       realised_label="mean total ± 2 s.e.")
+    bars.show(means, expected)
+    left.errorbar(np.arange(len(CHOICES)), means["total"].to_numpy(), yerr=2 * se.to_numpy(),
+                  fmt="none", ecolor=PALETTE["black"], capsize=3, lw=1)
+    left.relim()
+    left.autoscale_view()
+    label(left, x="the house's choice [-]", y="P&L per token traded [USD]", title=title)
     for i, choice in enumerate(CHOICES):
         totals = table.xs(choice, level="choice")["total"].to_numpy()
         jitter = np.linspace(-0.18, 0.18, totals.size)
-        right.scatter(i + jitter, totals, s=10, alpha=0.6, color=COLORS[0], marker="o")
+        right.scatter(i + jitter, totals, s=8, alpha=0.5, color=COLORS[0], marker="o",
+                      label="one run" if i == 0 else None)
         worst = np.quantile(totals, 0.05)
         right.plot([i - 0.3, i + 0.3], [worst, worst], color=PALETTE["black"], lw=1.5, ls="-",
-                   label="worst 5% of runs" if i == 0 else None)
+                   label="5% quantile of runs" if i == 0 else None)
     right.axhline(0, color="grey", lw=0.8)
-    right.set_xticks(range(len(CHOICES)), ["A-book", "B-book", "hedge\nlater"])
-    right.legend(loc="lower left", fontsize=8)
-    label(right, x="one dot per run [-]", y="total per token [USD]")
+    right.set_xticks(range(len(CHOICES)), _TICKS)
+    label(right, x="the house's choice [-]", y="total per token, each run [USD]")
+    handles = left.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
     return fig
 
 
@@ -132,6 +129,55 @@ def break_even(grid: np.ndarray, closed_form: np.ndarray, simulated: pd.DataFram
 #: slippage has mean zero and is drawn apart, as the noise it is.
 SYSTEMATIC = [k for k in COMPONENTS if k != "slippage"]
 _HATCH = {"fees": "", "spread": "//", "adverse_selection": "..", "hedging_cost": "\\\\"}
+_TICKS = ["A-book", "B-book", "hedge\nlater"]
+
+
+class _ChoiceBars:
+    """The left panel of both P&L figures: systematic parts stacked, the noise apart.
+
+    For each choice: its systematic parts (:data:`SYSTEMATIC`) stacked above (income)
+    and below (losses) zero, a vertical line from their sum to the realised total (the
+    hedging slippage, whose mean is zero), a circle at the realised total and a diamond
+    at the expected total. Built empty on ``ax``; :meth:`show` sets the data, so the
+    Try-it figure can redraw it in place (``animated=True``).
+    """
+
+    def __init__(self, ax, *, animated: bool, noise_label: str, realised_label: str):
+        self.ax = ax
+        x = np.arange(len(CHOICES))
+        self.bars = {key: ax.bar(x, np.zeros(len(x)), 0.6, color=COLORS[i],
+                                 label=COMPONENTS[key], hatch=_HATCH[key],
+                                 edgecolor="white", linewidth=0.5, animated=animated)
+                     for i, key in enumerate(SYSTEMATIC)}
+        self.noise = [ax.plot([], [], color=PALETTE["purple"], lw=2.4, solid_capstyle="butt",
+                              animated=animated, label=noise_label if i == 0 else None)[0]
+                      for i in range(len(x))]
+        self.realised = ax.plot([], [], "o", color=PALETTE["black"], ms=5, mfc="white",
+                                label=realised_label, animated=animated)[0]
+        self.expected = ax.plot([], [], "D", color=PALETTE["black"], ms=6,
+                                label="expected total", animated=animated)[0]
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_xticks(x, _TICKS)
+        ax.set_xlim(-0.6, len(x) - 0.4)
+
+    def show(self, totals: pd.DataFrame, expected: dict[str, float]) -> None:
+        """``totals``: one row per choice, the components and ``total`` as columns."""
+        means = totals.loc[list(CHOICES)]
+        up, down = np.zeros(len(CHOICES)), np.zeros(len(CHOICES))
+        for key, bars in self.bars.items():
+            values = means[key].to_numpy()
+            base = np.where(values >= 0, up, down)
+            for bar, y0, h in zip(bars, base, values, strict=True):
+                bar.set_y(y0)
+                bar.set_height(h)
+            up, down = up + np.maximum(values, 0), down + np.minimum(values, 0)
+        systematic = means[SYSTEMATIC].sum(axis=1).to_numpy()
+        for i, (line, y0, y1) in enumerate(zip(self.noise, systematic, means["total"],
+                                               strict=True)):
+            line.set_data([i, i], [y0, y1])
+        x = np.arange(len(CHOICES))
+        self.realised.set_data(x, means["total"].to_numpy())
+        self.expected.set_data(x, [expected[c] for c in CHOICES])
 
 
 class ChoicePanels:
@@ -149,22 +195,9 @@ class ChoicePanels:
                  markout_lim: tuple[float, float]):
         self.figure, (self.left, self.right) = figure(
             1, 2, size=(8.6, 4.4), gridspec_kw={"width_ratios": [1.3, 1]})
-        x = np.arange(len(CHOICES))
-        self.bars = {key: self.left.bar(x, np.zeros(len(x)), 0.6, color=COLORS[i],
-                                        label=COMPONENTS[key], hatch=_HATCH[key],
-                                        edgecolor="white", linewidth=0.5, animated=True)
-                     for i, key in enumerate(SYSTEMATIC)}
-        self.noise = [self.left.plot([], [], color=PALETTE["purple"], lw=2.4,
-                                     solid_capstyle="butt", animated=True,
-                                     label="hedging slippage (this run)" if i == 0 else None)[0]
-                      for i in range(len(x))]
-        self.realised = self.left.plot([], [], "o", color=PALETTE["black"], ms=5, mfc="white",
-                                       label="this run's total", animated=True)[0]
-        self.expected = self.left.plot([], [], "D", color=PALETTE["black"], ms=6,
-                                       label="expected total", animated=True)[0]
-        self.left.axhline(0, color="grey", lw=0.8)
-        self.left.set_xticks(x, ["A-book", "B-book", "hedge\nlater"])
-        self.left.set_xlim(-0.6, len(x) - 0.4)
+        self.choices = _ChoiceBars(self.left, animated=True,
+                                   noise_label="hedging slippage (this run)",
+                                   realised_label="this run's total")
         self.left.set_ylim(*pnl_lim)
         label(self.left, x="the house's choice [-]", y="P&L per token traded [USD]")
         self.title = self.left.set_title(" ", loc="left")
@@ -190,22 +223,7 @@ class ChoicePanels:
              title: str):
         """``totals``: ``run.totals(per_unit=True)``; ``markouts``: ``run.markouts(horizons,
         "exchange")``; ``expected``: the closed-form profit per token by choice."""
-        means = totals.loc[list(CHOICES)]
-        up, down = np.zeros(len(CHOICES)), np.zeros(len(CHOICES))
-        for key, bars in self.bars.items():
-            values = means[key].to_numpy()
-            base = np.where(values >= 0, up, down)
-            for bar, y0, h in zip(bars, base, values, strict=True):
-                bar.set_y(y0)
-                bar.set_height(h)
-            up, down = up + np.maximum(values, 0), down + np.minimum(values, 0)
-        systematic = means[SYSTEMATIC].sum(axis=1).to_numpy()
-        for i, (line, y0, y1) in enumerate(zip(self.noise, systematic, means["total"],
-                                               strict=True)):
-            line.set_data([i, i], [y0, y1])
-        x = np.arange(len(CHOICES))
-        self.realised.set_data(x, means["total"].to_numpy())
-        self.expected.set_data(x, [expected[c] for c in CHOICES])
+        self.choices.show(totals, expected)
         for kind, line in self.curves.items():
             y = markouts[kind].to_numpy()
             shown = bool(np.all(np.isfinite(y)))     # a kind with no trades has no markout

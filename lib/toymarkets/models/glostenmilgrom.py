@@ -16,6 +16,16 @@ By Bayes' rule, with :math:`P(\text{buy} \mid V_H) = \tfrac{1+\mu}{2}` and
 informed (:math:`\mu = 0`) and grows to :math:`V_H - V_L` as :math:`\mu \to 1`: the
 uninformed pay for what the market maker loses to the informed.
 
+**The zero-profit spread and the break-even toxic share.** With :math:`\theta = 1/2`
+the quotes are symmetric around the mid :math:`(V_L + V_H)/2`, and the half-spread is
+:math:`h = \mu A` with :math:`A = (V_H - V_L)/2`, what an informed trader gains against
+the mid. A market maker quoting the mid :math:`\pm h` earns :math:`h` from every trade
+and loses :math:`A` to every informed one, :math:`h - \mu A` per trade, so it breaks even
+at the informed share :math:`\mu^* = h / A` (:func:`break_even_informed_share`): the
+Glosten–Milgrom half-spread is the one for which the actual informed share is exactly
+the break-even share. Step 2's :math:`s^* = F/A` is the same condition read with the
+spread (and fees) given.
+
 Assumptions: one trade per arrival, one unit each; the value is drawn afresh for
 every trade in :func:`simulate_glosten_milgrom` (the one-shot game, so that the
 zero-profit property can be checked by averaging); no fees, no inventory costs.
@@ -33,7 +43,8 @@ import numpy as np
 from .. import _validate as v
 from ..core.results import Result
 
-__all__ = ["glosten_milgrom_quotes", "GlostenMilgromRun", "simulate_glosten_milgrom"]
+__all__ = ["glosten_milgrom_quotes", "break_even_informed_share", "GlostenMilgromRun",
+           "simulate_glosten_milgrom"]
 
 
 def _gm_checked(v_low, v_high, theta, mu):
@@ -65,6 +76,19 @@ def glosten_milgrom_quotes(v_low: float, v_high: float, theta: float, mu: float)
     ask = (theta * up * hi + (1 - theta) * down * lo) / (theta * up + (1 - theta) * down)
     bid = (theta * down * hi + (1 - theta) * up * lo) / (theta * down + (1 - theta) * up)
     return bid, ask
+
+
+def break_even_informed_share(half_spread: float, v_low: float, v_high: float) -> float:
+    r"""The informed share at which quotes at the mid :math:`\pm h` break even, for theta = 1/2.
+
+    The market maker earns :math:`h` per trade and loses :math:`A = (V_H - V_L)/2` to each
+    informed trader, so its expected profit per trade is :math:`h - \mu A`, zero at
+    :math:`\mu^* = h / A`; capped at 1 (a half-spread of :math:`A` or more pays even if
+    every trader is informed). ``half_spread`` >= 0 [USD]; ``v_high`` > ``v_low``.
+    """
+    lo, hi, _, _ = _gm_checked(v_low, v_high, 0.5, 0.0)
+    h = v.non_negative("half_spread", half_spread)
+    return min(1.0, h / (0.5 * (hi - lo)))
 
 
 @dataclass(frozen=True)

@@ -33,17 +33,34 @@ Closed forms (the tests check the simulation against them): the expected book
 income per step is :math:`2\,p(\delta)\,q\,(\delta + r S_0)`, largest at
 :math:`\delta^* = 1/k - r S_0`; with :math:`r = 0` this is the risk-neutral limit
 :math:`\gamma \to 0` of Avellaneda and Stoikov's optimal spread
-:math:`\gamma\sigma^2\tau + \tfrac{2}{\gamma}\ln(1 + \gamma/k) \to 2/k`.
+:math:`\gamma\sigma_S^2\tau + \tfrac{2}{\gamma}\ln(1 + \gamma/k) \to 2/k`, where
+:math:`\sigma_S` is the volatility of the price in USD (here :math:`\sigma_S = \sigma S_0`
+per step, :math:`\sigma` being the log-volatility of the simulation).
+
+**When a risk-averse maker quotes wider** (derived for this book, not a result stated
+in the paper). With :math:`x = \gamma/k`, the Avellaneda–Stoikov spread exceeds its
+risk-neutral limit :math:`2/k` exactly when (:func:`widening_threshold`)
+
+.. math::  \sigma_S^2\tau > \theta(\gamma, k) = \frac{2}{k^2}\,\frac{x - \ln(1 + x)}{x^2} .
+
+Since :math:`\ln(1 + x) > x - x^2/2` for :math:`x > 0`, :math:`\theta < 1/k^2`, and
+:math:`\theta \to 1/k^2` as :math:`\gamma \to 0` (it falls as :math:`\gamma` grows).
+So every risk-averse maker quotes wider than a risk-neutral one if and only if
+:math:`\sigma_S^2\tau \ge 1/k^2`; below that, a slightly risk-averse maker quotes
+*narrower* (:math:`\text{spread} = 2/k + \gamma(\sigma_S^2\tau - 1/k^2) + O(\gamma^2)`),
+and only one risk-averse enough that :math:`\theta(\gamma, k) < \sigma_S^2\tau` quotes wider.
 
 References: :cite:t:`ho1981optimal`; :cite:t:`avellaneda2008high`.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .. import _validate as v
 from ..core.balancesheet import BalanceSheet
@@ -60,6 +77,9 @@ __all__ = [
     "expected_book_income",
     "optimal_half_spread",
     "avellaneda_stoikov",
+    "widening_threshold",
+    "widening_horizon",
+    "simulated_book_income",
     "balance_sheet",
 ]
 
@@ -163,8 +183,10 @@ def avellaneda_stoikov(mid: float, inventory: float, gamma: float, sigma: float,
         \delta^a + \delta^b = \gamma\sigma^2\tau
                               + \tfrac{2}{\gamma}\ln\!\left(1 + \tfrac{\gamma}{k}\right)
 
-    ``sigma`` is the absolute volatility [USD per sqrt(time)], ``tau`` the time left,
-    ``gamma`` > 0 the risk aversion. Returns ``(reservation_price, total_spread)``.
+    ``sigma`` is the volatility of the price in USD [USD per sqrt(time)], not the
+    log-volatility (for this module's walk, ``volatility * s0`` per step); ``tau`` the
+    time left, ``gamma`` > 0 the risk aversion [1/USD]. Returns
+    ``(reservation_price, total_spread)``.
     """
     s = v.positive("mid", mid)
     q = v.finite("inventory", inventory)
@@ -175,6 +197,67 @@ def avellaneda_stoikov(mid: float, inventory: float, gamma: float, sigma: float,
     reservation = s - q * g * sig**2 * t
     spread = g * sig**2 * t + (2.0 / g) * math.log1p(g / k)
     return reservation, spread
+
+
+def widening_threshold(gamma: float, fill_decay: float) -> float:
+    r"""The price variance over the horizon above which a risk-averse maker quotes wider.
+
+    Avellaneda and Stoikov's total spread at risk aversion :math:`\gamma` exceeds its
+    risk-neutral limit :math:`2/k` exactly when :math:`\sigma_S^2 \tau` exceeds
+
+    .. math::  \theta(\gamma, k) = \frac{2}{k^2}\,\frac{x - \ln(1 + x)}{x^2},
+               \qquad x = \gamma / k ,
+
+    which lies in :math:`(0, 1/k^2)` and rises to :math:`1/k^2` as :math:`\gamma \to 0`
+    (derivation in the module docstring). ``gamma`` > 0 [1/USD], ``fill_decay`` = k > 0
+    [1/USD]; the result is in USD squared, comparable with :math:`\sigma_S^2\tau`.
+    """
+    g = v.positive("gamma", gamma, 1e6)
+    k = v.positive("fill_decay", fill_decay, 1e6)
+    x = g / k
+    if x < 1e-4:        # x - ln(1 + x) loses its digits to cancellation: use the series
+        ratio = 0.5 - x / 3.0 + x * x / 4.0 - x**3 / 5.0
+    else:
+        ratio = (x - math.log1p(x)) / (x * x)
+    return 2.0 * ratio / (k * k)
+
+
+def widening_horizon(mm: MarketMaker) -> float:
+    r"""The horizon from which every risk-averse maker quotes wider, :math:`1/(k\sigma_S)^2`.
+
+    :math:`\sigma_S^2\tau \ge 1/k^2` holds from :math:`\tau = 1/(k\sigma_S)^2` on, with
+    :math:`\sigma_S = \sigma S_0` the price's volatility in USD per step [steps]; infinite
+    when the price does not move. See :func:`widening_threshold`.
+    """
+    v.instance("mm", mm, MarketMaker)
+    sigma_usd = mm.volatility * mm.s0
+    return math.inf if sigma_usd == 0.0 else 1.0 / (mm.fill_decay * sigma_usd) ** 2
+
+
+def simulated_book_income(mm: MarketMaker, half_spreads, rng: np.random.Generator,
+                          n_paths: int = 40) -> pd.DataFrame:
+    """Simulated book income per step (spread plus rebates) at each half-spread [USD].
+
+    Every half-spread is simulated on ``n_paths`` paths (at least 2) from its own copy
+    of ``rng`` in its current state, so all half-spreads share the same random draws
+    (common random numbers) and ``rng`` itself is not advanced. Each path's income is
+    averaged over its steps; the columns are ``half_spread``, ``mean`` (over paths) and
+    ``se`` (its standard error, the paths being independent). Compare ``mean`` with
+    :func:`expected_book_income`.
+    """
+    v.instance("mm", mm, MarketMaker)
+    v.generator(rng)
+    n_paths = v.count("n_paths", n_paths, 2, 100_000)
+    deltas = np.atleast_1d(np.asarray(half_spreads, dtype=float))
+    if deltas.ndim != 1 or deltas.size == 0:
+        raise ValueError("half_spreads must be a non-empty list of numbers")
+    rows = []
+    for delta in deltas:
+        v.in_range("half_spreads", delta, 0.0, mm.s0, hi_open=True)
+        run = simulate(mm.replace(half_spread=float(delta)), copy.deepcopy(rng), n_paths)
+        income = (run.components["spread_book"] + run.components["rebates"]).mean(axis=1)
+        rows.append((float(delta), income.mean(), income.std(ddof=1) / math.sqrt(income.size)))
+    return pd.DataFrame(rows, columns=["half_spread", "mean", "se"])
 
 
 def simulate(mm: MarketMaker, rng: np.random.Generator, n_paths: int = 1) -> MarketMakerRun:

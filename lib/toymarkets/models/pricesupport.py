@@ -17,14 +17,21 @@ correlation :math:`\rho` with the business shocks:
 with :math:`z^B, z^F` independent standard normals, so :math:`\mathbb{E}[F_t \mid F_{t-1}]
 = e^{\mu} F_{t-1}` (a martingale when :math:`\mu = 0`).
 
-**Price impact** (Kyle, 1985). Each step is one Kyle auction around the day's
-fair value: traders who know :math:`F_t` sell to any bid above it, and the market
-price is linear in the net order flow :math:`y` that meets them,
-:math:`P = F_t + \lambda y`. Kyle's equilibrium depth is
-:math:`\lambda = \sigma_v / (2\sigma_u)` (:func:`kyle_lambda`), with :math:`\sigma_v`
-the sd of the news and :math:`\sigma_u` that of the noise flow. Impact is
-*temporary*: nothing holds the price above fair value except a buyer, so
-without support :math:`P_t = F_t`.
+**Price impact: a linear supply curve.** Holders of the token sell into a bid
+above fair value, and the higher the bid, the more they sell: to lift the day's
+price to :math:`P` the house must buy :math:`y = (P - F_t)/\lambda` tokens, that is
+
+.. math::  P = F_t + \lambda y ,
+
+an upward-sloping supply curve whose slope :math:`\lambda` [USD per million tokens]
+is the price impact of a million tokens bought. The slope is *calibrated* with the
+formula of Kyle's (1985) one-auction equilibrium, :math:`\lambda = \sigma_v / (2\sigma_u)`
+(:func:`kyle_lambda`), with :math:`\sigma_v` the sd of the news (a day's move in fair
+value) and :math:`\sigma_u` that of the uninformed flow; Kyle calls :math:`1/\lambda`
+the depth of the market. Only the number is borrowed: this model has no insider and
+no Kyle pricing rule, just a supply curve of that slope. Impact is *temporary*: the
+curve is drawn afresh around each day's fair value, so nothing holds the price above
+fair value except a buyer, and without support :math:`P_t = F_t`.
 
 **Price support.** The house keeps a bid at the support level :math:`L` with a
 budget :math:`K_0` [million USD]. When :math:`F_t < L` it buys what it takes to
@@ -44,7 +51,7 @@ Budget never goes negative: :math:`K_t = K_{t-1} - y_t P_t \ge 0`.
 each, buying or selling with equal chance, at the house's quotes
 :math:`P_t(1 \pm h)`. Their net flow to the house, :math:`\Delta_t = q\,(s_t - b_t)`
 with :math:`b_t + s_t = N` client buys and sells, has mean 0 and sd :math:`q\sqrt N`
-per step, the noise :math:`\sigma_u` of the Kyle auction. As in Step 1 the house
+per step: the :math:`\sigma_u` that calibrates :math:`\lambda`. As in Step 1 the house
 hedges a share :math:`\eta` of its *client book* :math:`J_t` each step, on an outside
 venue at the market price (no cost, no impact), but never the tokens it bought
 for support, which it holds. Inventory and cash (starting from zero) follow
@@ -79,6 +86,7 @@ References: :cite:t:`kyle1985continuous`; :cite:t:`shleifer1992liquidation`;
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -96,6 +104,8 @@ __all__ = [
     "COMPONENTS",
     "simulate",
     "kyle_lambda",
+    "support_by_budget",
+    "BUDGET_COLUMNS",
     "balance_sheet",
 ]
 
@@ -112,7 +122,7 @@ class PriceSupport(v.Parameters):
     """Parameters of the price-support model; every field is checked on construction.
 
     The defaults are FTT-like in scale (a token near 25 USD, 4% daily moves) and
-    make ``impact`` equal Kyle's depth for the default client flow:
+    make ``impact`` equal Kyle's lambda for the default client flow:
     ``kyle_lambda(s0 * volatility, clip * sqrt(client_trades)) == 1.0``.
     """
 
@@ -125,7 +135,7 @@ class PriceSupport(v.Parameters):
     business_volatility: float = 0.03   #: sigma_B, per step, in [0, 0.2]
     support_level: float = 22.0         #: L, the price the house defends [USD], in (0, 1e4]
     budget: float = 500.0               #: K_0, cash for support [million USD], in [0, 1e9]
-    impact: float = 1.0                 #: lambda [USD per million tokens], in (0, 1e4]
+    impact: float = 1.0                 #: lambda, supply-curve slope [USD per m tokens], (0, 1e4]
     half_spread: float = 0.001          #: h, quote distance from the price [fraction], [0, 0.5)
     client_trades: int = 100            #: N, client trades per step, in [0, 10000]
     clip: float = 0.05                  #: q, size of one client trade [million tokens], [0, 1e3]
@@ -161,7 +171,7 @@ class SupportRun(ComponentsResult):
     params: PriceSupport
     fair_value: np.ndarray       #: F_t [USD]
     price: np.ndarray            #: P_t, market price [USD]
-    business: np.ndarray         #: B_t, log business proxy (0 at the start)
+    business: np.ndarray         #: B_t, business proxy in natural log (0 at the start)
     support_bought: np.ndarray   #: y_t, tokens the supporter bought [million tokens]
     support_cost: np.ndarray     #: y_t P_t, cash it paid [million USD]
     client_flow: np.ndarray      #: Delta_t = q (s_t - b_t), tokens from clients [million tokens]
@@ -223,8 +233,10 @@ class SupportRun(ComponentsResult):
     def success_beta(self) -> float:
         """Slope across paths of the final P&L (at market) on the business proxy B_T.
 
-        The house's exposure to its exchange's success, in million USD per log point
-        of business growth (least squares). NaN when B_T has no spread; needs 3 paths.
+        The house's exposure to its exchange's success (least squares), in million USD
+        per unit of business growth in natural log, that is per 100 log points: a year
+        whose business grew by 0.1 more in logs (about 10%) earns about a tenth of
+        the slope more. NaN when B_T has no spread; needs 3 paths.
         """
         if self.n_paths < 3:
             raise ValueError(f"success_beta needs n_paths >= 3, got {self.n_paths}")
@@ -243,7 +255,7 @@ class SupportRun(ComponentsResult):
             "days defended": self.days_defended(),
             "P&L at market [m USD]": self.mark_to_market(),
             "P&L at fair value [m USD]": self.mark_to_fair_value(),
-            "business growth [log]": self.business[:, -1],
+            "business growth [natural log]": self.business[:, -1],
         })
         frame.index.name = "path"
         return frame
@@ -270,10 +282,13 @@ def kyle_lambda(value_sd: float, noise_sd: float) -> float:
     r"""Kyle's (1985) price impact in one auction, :math:`\lambda = \sigma_v / (2\sigma_u)`.
 
     In Kyle's Theorem 1 (one auction) the insider trades :math:`\beta (v - p_0)` with
-    :math:`\beta = \sigma_u / \sigma_v`, the price is :math:`p = p_0 + \lambda (x + u)`, and
-    the price reveals half of the insider's information, :math:`\mathrm{Var}(v \mid p)
-    = \sigma_v^2 / 2`. ``value_sd`` > 0 [USD], ``noise_sd`` > 0 [million tokens];
-    the result is in USD per million tokens.
+    :math:`\beta = \sigma_u / \sigma_v`, the market maker's pricing rule is
+    :math:`p = p_0 + \lambda (x + u)`, and the price reveals half of the insider's
+    information, :math:`\mathrm{Var}(v \mid p) = \sigma_v^2 / 2`. Kyle's *depth* is
+    :math:`1/\lambda`, the order flow that moves the price by one unit. This model uses
+    :math:`\lambda` only as the slope of its supply curve (module docstring).
+    ``value_sd`` > 0 [USD], ``noise_sd`` > 0 [million tokens]; the result is in USD per
+    million tokens.
     """
     sv = v.positive("value_sd", value_sd, 1e9)
     su = v.positive("noise_sd", noise_sd, 1e9)
@@ -341,6 +356,52 @@ def simulate(params: PriceSupport, rng: np.random.Generator, n_paths: int = 1) -
     }
     return SupportRun(p, fair_value, price, business, bought, cost, client_flow, hedges,
                       inventory, cash, budget_left, components)
+
+
+#: The columns of :func:`support_by_budget`, with their units.
+BUDGET_COLUMNS = {
+    "exhausted": "budget ran out [share of paths]",
+    "days": "days defended [mean]",
+    "tokens": "tokens held at the end [million, mean]",
+    "pnl_mean": "profit [million USD, mean]",
+    "pnl_sd": "profit [million USD, sd]",
+    "beta": "exposure [million USD per unit of log growth]",
+}
+
+
+def support_by_budget(params: PriceSupport, budgets, rng: np.random.Generator,
+                      n_paths: int = 400) -> pd.DataFrame:
+    """What a bigger support budget buys: one row per budget [million USD], n_paths each.
+
+    Every budget is simulated from its own copy of ``rng`` in its current state, so all
+    budgets share the fair-value, business and client paths (common random numbers) and
+    ``rng`` itself is not advanced. The columns (:data:`BUDGET_COLUMNS`): the share of
+    paths on which the budget ran out, the mean days defended, the mean tokens held at the
+    end, the mean and standard deviation of the profit marked at market, and the exposure
+    to the business (:meth:`SupportRun.success_beta`). ``n_paths`` >= 3.
+    """
+    v.instance("params", params, PriceSupport)
+    v.generator(rng)
+    n_paths = v.count("n_paths", n_paths, 3, 100_000)
+    values = np.atleast_1d(np.asarray(budgets, dtype=float))
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError("budgets must be a non-empty list of numbers")
+    rows = {}
+    for budget in values:
+        budget = v.non_negative("budgets", budget, 1e9)
+        run = simulate(params.replace(budget=budget), copy.deepcopy(rng), n_paths)
+        pnl = run.mark_to_market()
+        rows[budget] = {
+            "exhausted": np.mean(~np.isnan(run.exhaustion_step())),
+            "days": run.days_defended().mean(),
+            "tokens": run.inventory[:, -1].mean(),
+            "pnl_mean": pnl.mean(),
+            "pnl_sd": pnl.std(ddof=1),
+            "beta": run.success_beta(),
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index").rename(columns=BUDGET_COLUMNS)
+    frame.index.name = "budget [million USD]"
+    return frame
 
 
 def balance_sheet(run: SupportRun, capital: float, path: int = 0, *,

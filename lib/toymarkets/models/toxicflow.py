@@ -85,9 +85,9 @@ and the toxic share at which they stop paying is found. Kyle (1985) gives the
 same trade-off for a market maker who sets prices against order flow.
 
 **Markouts** (the standard toxicity measure): the house's profit per token
-:math:`h` steps after a trade, :math:`d\,(F_i - x_{t+h})` with :math:`F_i` the fill
-price and :math:`x` the leading venue's price or the exchange's own mid (fees
-excluded). Against the leading venue it is :math:`h - A_k` at every horizon;
+:math:`H` steps after a trade, :math:`d\,(m_t + d\,h - x_{t+H})`, where :math:`m_t + d\,h`
+is the fill price and :math:`x` the leading venue's price or the exchange's own mid
+(fees excluded). Against the leading venue it is :math:`h - A_k` at every horizon;
 against the exchange's mid it starts at :math:`h` and falls to :math:`h - A_k` as
 the mid catches up:
 
@@ -119,8 +119,10 @@ __all__ = [
     "pnl_table",
     "markout_table",
     "gap_sd",
+    "truncation_factor",
     "expected_adverse_selection",
     "expected_markout",
+    "expected_pnl_parts",
     "expected_pnl_per_unit",
     "break_even_toxic_share",
     "break_even_curve",
@@ -475,6 +477,19 @@ def gap_sd(params: ToxicFlow) -> float:
     return pr.volatility * math.sqrt(pr.lag + a * a / (1.0 - a * a))
 
 
+def truncation_factor(threshold: float) -> float:
+    r"""Mean size of a normal move beyond ``threshold`` sd, in sd: :math:`\phi(z) / (1 - \Phi(z))`.
+
+    :math:`\mathbb{E}[|X| \mid |X| > z\,\mathrm{sd}(X)] / \mathrm{sd}(X)` for a centred
+    normal :math:`X` (the same on both sides); :math:`\sqrt{2/\pi}` at :math:`z = 0`.
+    ``threshold`` = z in [0, 6], like ``ToxicFlow.liquidation_threshold``.
+    """
+    z = v.non_negative("threshold", threshold, 6.0)
+    tail = 0.5 * math.erfc(z / math.sqrt(2.0))
+    density = math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+    return density / tail
+
+
 def _signal(params: ToxicFlow, kind: str):
     """For a toxic kind: (K, sd of its signal S, Cov(g, S), cumulated S coefficients)."""
     pr, sigma = params, params.volatility
@@ -482,10 +497,8 @@ def _signal(params: ToxicFlow, kind: str):
     if kind == "informed":
         sd = gap_sd(pr)
         return math.sqrt(2.0 / math.pi), sd, sd * sd, lambda i: float(i)
-    tail = 0.5 * math.erfc(z / math.sqrt(2.0))
-    density = math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
     cov = sigma**2 * (min(w, lag) + float(np.sum(a ** np.arange(1, max(w - lag, 0) + 1))))
-    return density / tail, sigma * math.sqrt(w), cov, lambda i: float(min(i, w))
+    return truncation_factor(z), sigma * math.sqrt(w), cov, lambda i: float(min(i, w))
 
 
 def expected_adverse_selection(params: ToxicFlow) -> dict[str, float]:
@@ -521,14 +534,29 @@ def expected_markout(params: ToxicFlow, kind: str, horizons, reference: str = "l
     return out
 
 
-def expected_pnl_per_unit(params: ToxicFlow, choice: str = "b_book") -> float:
-    r"""Expected profit per token of client volume [USD]: :math:`F - \sum_k s_k A_k` less the
-    hedging cost :math:`c S_0` for the hedged choices."""
+def expected_pnl_parts(params: ToxicFlow, choice: str = "b_book") -> dict[str, float]:
+    r"""Expected profit per token of client volume by source [USD per token], see COMPONENTS.
+
+    Fees :math:`f S_0`, spread :math:`h`, adverse selection :math:`-\sum_k s_k A_k`,
+    hedging slippage 0 (the leading venue's price is a martingale) and hedging cost
+    :math:`-c S_0` (0 for the B-book); they sum to :func:`expected_pnl_per_unit`.
+    """
     pr = _check_params(params)
     choice = _check_choice(choice)
     loss = sum(pr.shares[k] * a for k, a in expected_adverse_selection(pr).items())
-    cost = 0.0 if choice == "b_book" else pr.hedge_cost * pr.s0
-    return pr.half_spread + pr.fee * pr.s0 - cost - loss
+    return {
+        "fees": pr.fee * pr.s0,
+        "spread": pr.half_spread,
+        "adverse_selection": -loss,
+        "slippage": 0.0,
+        "hedging_cost": 0.0 if choice == "b_book" else -pr.hedge_cost * pr.s0,
+    }
+
+
+def expected_pnl_per_unit(params: ToxicFlow, choice: str = "b_book") -> float:
+    r"""Expected profit per token of client volume [USD]: :math:`F - \sum_k s_k A_k` less the
+    hedging cost :math:`c S_0` for the hedged choices (the sum of :func:`expected_pnl_parts`)."""
+    return sum(expected_pnl_parts(params, choice).values())
 
 
 def break_even_toxic_share(params: ToxicFlow, choice: str = "b_book",

@@ -32,9 +32,9 @@ def _ticket_fee_cases() -> tuple[tuple[mm.MarketMakerRun, float], ...]:
 
 ANSWERS = {
     "otc_share": Answer(
-        expected=_otc_share, rtol=5e-3,
+        expected=_otc_share, decimals=2,
         hint="average the OTC spread column and the total column over all 200 days first, "
-             "then divide; give a fraction, not a percentage."),
+             "then divide; give a fraction to two decimals, not a percentage."),
     "ticket_fee": Answer(
         reference=_reference_ticket_fee, cases=_ticket_fee_cases, rtol=1e-9, atol=1e-6,
         hint="count the steps with a non-zero hedge on each path (run.hedges), and return "

@@ -37,10 +37,10 @@ def _profitable_informed_cases() -> tuple[tuple[tf.ToxicFlowRun], ...]:
 
 ANSWERS = {
     "break_even_fee": Answer(
-        expected=_break_even_fee, rtol=1e-4,
+        expected=_break_even_fee, decimals=6,
         hint="profit per token is half_spread + fee * s0, less hedge_cost * s0, less the "
              "volume-weighted expected adverse selection; set it to zero and solve for the "
-             "fee (a fraction, not bp)."),
+             "fee (a fraction to six decimals, not bp)."),
     "profitable_informed": Answer(
         reference=_reference_profitable_informed, cases=_profitable_informed_cases, exact=True,
         hint="return a boolean array with one entry per trade: True only for informed trades "

@@ -16,7 +16,8 @@ def _exhausted_share() -> float:
 
 
 def _reference_liquidation(run: ps.SupportRun) -> np.ndarray:
-    """Cash plus the final inventory sold in one Kyle auction at max(F_T - lambda I_T, 0)."""
+    """Cash plus the final inventory sold at once, down a curve of slope lambda: at
+    max(F_T - lambda I_T, 0)."""
     stock = run.inventory[:, -1]
     price = np.maximum(run.fair_value[:, -1] - run.params.impact * stock, 0.0)
     return run.cash[:, -1] + stock * price
@@ -38,7 +39,8 @@ ANSWERS = {
     "exhausted_share": Answer(
         expected=_exhausted_share, decimals=2,
         hint="a path's budget ran out when its exhaustion_step() is a number, not NaN; "
-             "give the share of the 500 paths as a fraction, not a percentage."),
+             "give the share of the 500 paths as a fraction to two decimals, not a "
+             "percentage."),
     "liquidation": Answer(
         reference=_reference_liquidation, cases=_liquidation_cases, rtol=1e-9, atol=1e-9,
         hint="sell run.inventory[:, -1] at the fair value minus impact times the inventory, "
