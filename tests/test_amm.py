@@ -147,11 +147,15 @@ def test_the_price_after_a_sale_has_its_closed_form(state, q):
 @pytest.mark.parametrize("x, y", [(10.0, 10.0), (3.0, 700.0), (5e5, 2.0)])
 def test_the_marginal_impact_is_the_slope_of_the_price_at_the_first_token(x, y, fee):
     pool = Pool(x, y, fee)
+    state = amm.open_pool(pool).after
     h = 1e-6 * x
-    slope = (1.0 - amm.price_ratio_after_sale(pool, h)) * pool.price / h
-    assert amm.marginal_impact(pool) == pytest.approx(slope, rel=1e-5)
-    if fee == 0.0:           # without a fee the price falls twice as fast as the pool's share
+    sold = (1.0 - amm.price_ratio_after_sale(pool, h)) * pool.price / h
+    bought = float(amm.swap_for(state, h, "token").price_impact()) * pool.price / h
+    assert amm.marginal_impact(pool) == pytest.approx(sold, rel=1e-5)
+    assert amm.marginal_impact(pool, "buy") == pytest.approx(bought, rel=1e-5)
+    if fee == 0.0:           # without a fee the price moves twice as fast as the pool's share
         assert amm.marginal_impact(pool) == pytest.approx(2 * y / x**2, rel=1e-12)
+        assert amm.marginal_impact(pool, "buy") == amm.marginal_impact(pool)
 
 
 @given(ratios)

@@ -17,8 +17,9 @@ rises when :math:`\gamma < 1` (:cite:t:`adams2020uniswapv2`; the arithmetic is
 .. math::  p' = p\,\frac{x^2}{(x+q)(x+\gamma q)} , \qquad
            \left.\frac{dp'}{dq}\right|_{q=0} = -\frac{(1+\gamma)\,p}{x} ,
 
-so a pool's depth is set by the tokens it holds: a sale of 1% of them moves the price
-by about 2% (:func:`price_ratio_after_sale`, :func:`marginal_impact`).
+and a purchase raises it at :math:`(1 + 1/\gamma)\,p/x` at the first token: a pool's
+depth is set by the tokens it holds, and a trade of 1% of them moves the price by
+about 2% (:func:`price_ratio_after_sale`, :func:`marginal_impact`).
 
 **No arbitrage.** With an outside price :math:`m` no trade with the pool pays while
 :math:`\gamma y/x \le m \le y/(\gamma x)`; outside this band an arbitrageur trades the pool
@@ -409,11 +410,14 @@ def price_ratio_after_sale(pool: Pool, quantity):
     return _out(x * x / ((x + q) * (x + pool.gamma * q)))
 
 
-def marginal_impact(pool: Pool) -> float:
-    r"""How fast the spot price falls per token sold, at the first token:
-    :math:`(1 + \gamma)\, p / x` [USD per token, per million tokens sold]."""
+def marginal_impact(pool: Pool, side: str = "sell") -> float:
+    r"""How fast the spot price moves per token traded, at the first token [USD per token, per
+    million tokens]: a sale ("sell") lowers it at :math:`(1 + \gamma)\, p / x`, a purchase
+    ("buy") raises it at :math:`(1 + 1/\gamma)\, p / x` (the fee is paid on the input)."""
     pool = v.instance("pool", pool, Pool)
-    return (1.0 + pool.gamma) * pool.price / pool.reserve_token
+    side = v.choice("side", side, ("sell", "buy"))
+    g = pool.gamma if side == "sell" else 1.0 / pool.gamma
+    return (1.0 + g) * pool.price / pool.reserve_token
 
 
 def impermanent_loss(price_ratio):
