@@ -158,6 +158,18 @@ def test_the_marginal_impact_is_the_slope_of_the_price_at_the_first_token(x, y, 
         assert amm.marginal_impact(pool, "buy") == amm.marginal_impact(pool)
 
 
+@given(states(fee=st.floats(0.0, 0.05)), st.floats(1e-6, 0.99))
+def test_the_largest_sale_within_a_discount_gets_exactly_that_discount(state, discount):
+    pool = Pool(float(state.reserve_token), float(state.reserve_cash), state.fee)
+    q = amm.largest_sale(pool, discount)
+    if q == 0.0:                 # the fee alone costs at least the discount
+        assert pool.gamma <= (1 - discount) * (1 + 1e-12)
+        return
+    price = float(amm.swap(state, q).execution_price()) / pool.price
+    assert price == pytest.approx(1 - discount, rel=1e-9)
+    assert float(amm.swap(state, 1.01 * q).execution_price()) / pool.price < 1 - discount
+
+
 @given(ratios)
 def test_impermanent_loss_is_never_a_gain_and_is_the_same_for_r_and_1_over_r(r):
     il = amm.impermanent_loss(r)
@@ -480,6 +492,8 @@ def test_a_bad_launch_is_rejected_by_name(name, value):
     (lambda: PoolState(1.0, 1.0, 1.0, fee=0.7), r"fee must be in"),
     (lambda: amm.swap(Pool(), 1.0), r"state must be a PoolState"),
     (lambda: amm.price_ratio_after_sale(Pool(), -1.0), r"quantity must be"),
+    (lambda: amm.marginal_impact(Pool(), "short"), r"side must be one of"),
+    (lambda: amm.largest_sale(Pool(), 1.0), r"discount must be in"),
     (lambda: amm.impermanent_loss_by_arbitrage(Pool(), 2.0, steps=0), r"steps must be"),
     (lambda: amm.simulate(Launch(), np.random.default_rng(0), n_paths=0), r"n_paths must be"),
     (lambda: amm.simulate(Launch(), 42), r"rng must be"),

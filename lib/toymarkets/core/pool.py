@@ -37,11 +37,12 @@ __all__ = ["amount_out", "amount_in", "spot_price", "execution_price", "no_arbit
 
 def _array(name: str, value, *, positive: bool = False) -> np.ndarray:
     a = np.asarray(value, dtype=float)
-    if not np.all(np.isfinite(a)):
+    # array methods rather than np.all/np.any: this check runs on every call of the hot loops
+    if not np.isfinite(a).all():
         raise ValueError(f"{name} must be finite, got {value!r}")
-    if positive and np.any(a <= 0):
+    if positive and (a <= 0).any():
         raise ValueError(f"{name} must be in (0, inf), got {value!r}")
-    if not positive and np.any(a < 0):
+    if not positive and (a < 0).any():
         raise ValueError(f"{name} must be in [0, inf), got {value!r}")
     return a
 

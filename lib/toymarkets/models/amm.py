@@ -114,6 +114,7 @@ __all__ = [
     "spot_price",
     "price_ratio_after_sale",
     "marginal_impact",
+    "largest_sale",
     "impermanent_loss",
     "impermanent_loss_by_arbitrage",
     "simulate",
@@ -410,6 +411,20 @@ def price_ratio_after_sale(pool: Pool, quantity):
     return _out(x * x / ((x + q) * (x + pool.gamma * q)))
 
 
+def largest_sale(pool: Pool, discount):
+    r"""The most tokens a sale can bring to ``pool`` while its average price stays within
+    ``discount`` (in [0, 1)) of the spot price: the :math:`q` with
+    :math:`\gamma x / (x + \gamma q) = 1 - \delta`, that is
+    :math:`q = x\,(\gamma/(1-\delta) - 1)/\gamma`, and 0 when the fee alone costs more than
+    :math:`\delta` [million tokens]."""
+    pool = v.instance("pool", pool, Pool)
+    d = np.asarray(discount, dtype=float)
+    if not np.all(np.isfinite(d)) or np.any((d < 0) | (d >= 1)):
+        raise ValueError(f"discount must be in [0, 1), got {discount!r}")
+    g = pool.gamma
+    return _out(np.maximum(0.0, pool.reserve_token * (g / (1.0 - d) - 1.0) / g))
+
+
 def marginal_impact(pool: Pool, side: str = "sell") -> float:
     r"""How fast the spot price moves per token traded, at the first token [USD per token, per
     million tokens]: a sale ("sell") lowers it at :math:`(1 + \gamma)\, p / x`, a purchase
@@ -591,24 +606,25 @@ def simulate(params: Launch, rng: np.random.Generator, n_paths: int = 1) -> Laun
     outside = random_walk(1.0, p.volatility, p.n_days, rng, n_paths) \
         * (p.listing_price * np.exp(p.drift * days))
     shape = (n_paths, p.n_days)
-    x = np.full(n_paths, p.pool_tokens)
-    y = np.full(n_paths, p.pool_tokens * p.listing_price)
-    state = PoolState(x, y, np.full(n_paths, math.sqrt(p.pool_tokens ** 2 * p.listing_price)),
-                      p.fee)
     pool_token, pool_cash = np.empty((n_paths, p.n_days + 1)), np.empty((n_paths, p.n_days + 1))
-    pool_token[:, 0], pool_cash[:, 0] = x, y
+    pool_token[:, 0], pool_cash[:, 0] = p.pool_tokens, p.pool_tokens * p.listing_price
     sold, proceeds, after_sale = np.zeros(shape), np.zeros(shape), np.empty(shape)
     arb_token, arb_cash = np.empty(shape), np.empty(shape)
     clip = p.house_sale / p.sale_days
+    x, y = pool_token[:, 0].copy(), pool_cash[:, 0].copy()
+    # The arithmetic of swap() and arbitrage(), on plain arrays: a day is three calls to core.
     for t in range(p.n_days):
         if t < p.sale_days and clip > 0:
-            sale = swap(state, np.full(n_paths, clip), "token")
-            sold[:, t], proceeds[:, t] = clip, -sale.cash_in
-            state = sale.after
-        after_sale[:, t] = state.price()
-        arb = arbitrage(state, outside[:, t + 1])
-        arb_token[:, t], arb_cash[:, t] = arb.token_in, arb.cash_in
-        state = arb.after
-        pool_token[:, t + 1], pool_cash[:, t + 1] = state.reserve_token, state.reserve_cash
+            cash = cp.amount_out(np.full(n_paths, clip), x, y, p.fee)
+            sold[:, t], proceeds[:, t] = clip, cash
+            x, y = x + clip, y - cash
+        after_sale[:, t] = y / x
+        dx, dy = cp.arbitrage_inputs(x, y, outside[:, t + 1], p.fee)
+        out = cp.amount_out(np.concatenate([dx, dy]), np.concatenate([x, y]),
+                            np.concatenate([y, x]), p.fee)
+        cash_out, tokens_out = out[:n_paths], out[n_paths:]
+        arb_token[:, t], arb_cash[:, t] = dx - tokens_out, dy - cash_out
+        x, y = x + arb_token[:, t], y + arb_cash[:, t]
+        pool_token[:, t + 1], pool_cash[:, t + 1] = x, y
     return LaunchRun(p, outside, pool_token, pool_cash, sold, proceeds, after_sale, arb_token,
                      arb_cash)
