@@ -104,9 +104,7 @@ def test_without_a_budget_there_is_nothing_to_sell():
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_payoff_rises_with_the_recovery(seed):
-    support = ps.PriceSupport(volatility=0.08, n_steps=120, support_level=1.2, budget=20.0,
-                              rho=0.0)
-    out = run_of(support, amm.Pool.at_price(1.5, 20.0), seed, 1000)
+    out = run_of(*rescue.illustrative(), seed, 1000)          # the chapter's settings
     defended = out.stock() > 0
     corr = np.corrcoef(out.recovery()[defended], out.pnl()[defended])[0, 1]
     assert corr > 5 / math.sqrt(defended.sum())

@@ -25,6 +25,7 @@ import numpy as np
 
 from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
+from toymarkets.models import amm
 from toymarkets.models import glostenmilgrom as gm
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import pricesupport as ps
@@ -35,6 +36,7 @@ __all__ = ["Case", "CASES", "case"]
 SEED = 20221111          # any fixed seed: each run of a case simulates the same thing
 _MM_PATH_STEPS = 2_000   # one simulated day of the Step 1 market maker (its default n_steps)
 _PS_PATH_STEPS = 365     # one simulated year of the Step 3 price support (its default n_steps)
+_LAUNCH_DAYS = 90        # one simulated launch of Step 4 (its default n_days)
 # Step 2 at 10 client trades per price step: its arithmetic walk must stay far from zero
 # (4 sigma sqrt(steps) < s0), which with the default sigma allows up to 2.5 million trades.
 _TOXIC = tf.ToxicFlow(trades_per_step=10.0)
@@ -161,6 +163,31 @@ def _glosten_milgrom(size: int) -> Callable[[], int]:
     return run
 
 
+def _pool_swaps(size: int) -> Callable[[], int]:
+    """``amm.swap``: ``size`` independent pools (seeded random reserves), each taking one sale
+    of tokens, in one vectorised call; the reserves and sales are drawn outside the timing."""
+    size = v.count("size", size, 1, 10_000_000)
+    rng = np.random.default_rng(SEED)
+    pools = amm.PoolState(rng.uniform(1.0, 100.0, size), rng.uniform(1.0, 100.0, size),
+                          rng.uniform(1.0, 100.0, size))
+    sales = rng.uniform(0.0, 10.0, size)
+
+    def run() -> int:
+        return amm.swap(pools, sales, "token").token_in.size
+
+    return run
+
+
+def _launch_paths(size: int) -> Callable[[], int]:
+    """``amm.simulate``: ``size / 90`` launches of 90 days each (the Step 4 defaults)."""
+    n_paths, params = _paths(size, _LAUNCH_DAYS), amm.Launch(n_days=_LAUNCH_DAYS)
+
+    def run() -> int:
+        return amm.simulate(params, np.random.default_rng(SEED), n_paths=n_paths).sold.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -178,6 +205,10 @@ CASES: tuple[Case, ...] = (
          sizes=(100_000, 1_000_000, 10_000_000), typical=100_000),
     Case("pricesupport.simulate (paths of 365 days)", "path-days", _ps_paths,
          sizes=(36_500, 365_000, 3_650_000), typical=36_500),
+    Case("amm.swap (independent pools, one swap each)", "pool swaps", _pool_swaps,
+         sizes=(10_000, 100_000, 1_000_000), typical=10_000, target=(1_000_000, 1.0)),
+    Case("amm.simulate (launches of 90 days)", "path-days", _launch_paths,
+         sizes=(9_000, 36_000, 360_000), typical=36_000),
 )
 
 

@@ -81,7 +81,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     _step(5, "A rescue that became a bet",
           "A rescue leaves a long position in a thin market",
           "price support in a thin pool as an option-like bet", ("pricesupport", "amm"),
-          figures=("pricesupport", "rescue"), story=("rescue",)),
+          figures=("pricesupport", "rescue"), story=("rescue",), file="book/05-rescue.ipynb"),
     _step(6, "Farming on borrowed deposits",
           "Customer deposits are lent to the trading firm against the token",
           "pro-rata farm rewards; a loan against the house token", ("farming",)),

@@ -85,7 +85,6 @@ References: :cite:t:`adams2020uniswapv2`; :cite:t:`angeris2019analysis`;
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

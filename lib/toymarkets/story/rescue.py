@@ -50,13 +50,23 @@ from ..core.results import Result
 from ..models import amm
 from ..models import pricesupport as ps
 
-__all__ = ["RescueRun", "defence", "simulate"]
+__all__ = ["RescueRun", "defence", "simulate", "illustrative"]
+
+
+def illustrative() -> tuple[ps.PriceSupport, amm.Pool]:
+    """The book's illustrative rescue (Step 5), not a calibration: a token worth 1.5 USD that
+    moves 8% a day, defended at 1.2 USD with 20 million USD for 120 days, in a pool of 20
+    million tokens and 30 million USD with the Uniswap v2 fee. Returns ``(support, pool)``."""
+    support = ps.PriceSupport(volatility=0.08, n_steps=120, support_level=1.2, budget=20.0,
+                              rho=0.0)
+    return support, amm.Pool.at_price(1.5, 20.0)
 
 
 def defence(support: ps.PriceSupport, pool: amm.Pool) -> ps.PriceSupport:
     """The defence's parameters in this pool: ``support`` with its starting price set to the
-    pool's price and its depth to the pool's marginal impact on a purchase. The client book must be fully
-    hedged (``hedge_ratio`` 1), so that the support stock is all the buyer holds."""
+    pool's price and its depth to the pool's marginal impact on a purchase. The client book
+    must be fully hedged (``hedge_ratio`` 1), so that the support stock is all the buyer
+    holds."""
     support = v.instance("support", support, ps.PriceSupport)
     pool = v.instance("pool", pool, amm.Pool)
     if support.hedge_ratio != 1.0:
