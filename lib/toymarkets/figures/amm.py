@@ -141,7 +141,8 @@ def hedge_against_depth(trade: Trade, depth: float, *, marks: dict[str, float] |
     for i, (name, q) in enumerate((marks or {}).items()):
         ax.axvline(q / depth, color=PALETTE["black"], ls=[":", "-."][i % 2], lw=1.1)
         ax.annotate(name, (q / depth, 8 + 10 * i), xytext=(4, 0), textcoords="offset points",
-                    fontsize=8, va="bottom")
+                    fontsize=8, va="bottom", ha="left" if q / depth < 3 else "right",
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1.0})
     ax.set_ylim(0, 102)
     ax.set_xscale("log")
     ax.legend(loc="upper right")
