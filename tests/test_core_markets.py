@@ -84,6 +84,18 @@ def test_arbitrage_moves_the_pool_into_its_band_and_pays(x, y, m, fee):
     assert lo * (1 - 1e-9) <= m <= hi * (1 + 1e-9)
 
 
+@given(st.lists(st.tuples(reserves, reserves, st.floats(1e-3, 1e3)), min_size=1, max_size=20),
+       fees)
+def test_arbitrage_inputs_is_arbitrage_input_elementwise(cases, fee):
+    x, y, m = (np.array(c) for c in zip(*cases, strict=True))
+    dx, dy = pool.arbitrage_inputs(x, y, m, fee)
+    assert np.all((dx >= 0) & (dy >= 0) & ((dx == 0) | (dy == 0)))
+    for i, case in enumerate(cases):
+        token, amount = pool.arbitrage_input(*case, fee)
+        assert (dx[i], dy[i]) == {"x": (amount, 0.0), "y": (0.0, amount),
+                                  None: (0.0, 0.0)}[token]
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: pool.amount_out(-1.0, 1.0, 1.0), r"amount_in must be in \[0, inf\)"),
     (lambda: pool.amount_out(1.0, 0.0, 1.0), r"reserve_in must be in \(0, inf\)"),

@@ -25,13 +25,13 @@ import numpy as np
 
 from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
+from toymarkets.models import amm, peg
 from toymarkets.models import bankrun as br
 from toymarkets.models import collateral as cl
 from toymarkets.models import farming as fm
 from toymarkets.models import glostenmilgrom as gm
 from toymarkets.models import liquidation as lq
 from toymarkets.models import marketmaking as mm
-from toymarkets.models import peg
 from toymarkets.models import pricesupport as ps
 from toymarkets.models import toxicflow as tf
 from toymarkets.models import venture as vt
@@ -40,6 +40,7 @@ __all__ = ["Case", "CASES", "case"]
 
 SEED = 20221111          # any fixed seed: each run of a case simulates the same thing
 _MM_PATH_STEPS = 2_000   # one simulated day of the Step 1 market maker (its default n_steps)
+_LAUNCH_DAYS = 90        # one simulated launch of Step 4 (its default n_days)
 _VENTURE_BETS = 1_000    # one book of the Step 8 venture model: 1,000 stakes, 20 quarters
 _PS_PATH_STEPS = 365     # one simulated year of the Step 3 price support (its default n_steps)
 _LOAN_DAYS = 365         # one simulated year of the Step 6 loan (its default n_days)
@@ -238,6 +239,30 @@ def _cascade(size: int) -> Callable[[], int]:
     return run
 
 
+def _pool_swaps(size: int) -> Callable[[], int]:
+    """``amm.swap``: ``size`` independent pools (seeded random reserves), each taking one sale
+    of tokens, in one vectorised call; the reserves and sales are drawn outside the timing."""
+    size = v.count("size", size, 1, 10_000_000)
+    rng = np.random.default_rng(SEED)
+    pools = amm.PoolState(rng.uniform(1.0, 100.0, size), rng.uniform(1.0, 100.0, size),
+                          rng.uniform(1.0, 100.0, size))
+    sales = rng.uniform(0.0, 10.0, size)
+
+    def run() -> int:
+        return amm.swap(pools, sales, "token").token_in.size
+
+    return run
+
+def _launch_paths(size: int) -> Callable[[], int]:
+    """``amm.simulate``: ``size / 90`` launches of 90 days each (the Step 4 defaults)."""
+    n_paths, params = _paths(size, _LAUNCH_DAYS), amm.Launch(n_days=_LAUNCH_DAYS)
+
+    def run() -> int:
+        return amm.simulate(params, np.random.default_rng(SEED), n_paths=n_paths).sold.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -267,6 +292,10 @@ CASES: tuple[Case, ...] = (
          sizes=(100, 1_000, 10_000), typical=1_000, target=(10_000, 1.0)),
     Case("liquidation.solve (a cascade)", "positions", _cascade,
          sizes=(2_000, 10_000, 100_000, 1_000_000), typical=2_000, target=(100_000, 1.0)),
+    Case("amm.swap (independent pools, one swap each)", "pool swaps", _pool_swaps,
+         sizes=(10_000, 100_000, 1_000_000), typical=10_000, target=(1_000_000, 1.0)),
+    Case("amm.simulate (launches of 90 days)", "path-days", _launch_paths,
+         sizes=(9_000, 36_000, 360_000), typical=36_000),
 )
 
 

@@ -32,16 +32,17 @@ import numpy as np
 from .. import _validate as v
 
 __all__ = ["amount_out", "amount_in", "spot_price", "execution_price", "no_arbitrage_band",
-           "arbitrage_input"]
+           "arbitrage_input", "arbitrage_inputs"]
 
 
 def _array(name: str, value, *, positive: bool = False) -> np.ndarray:
     a = np.asarray(value, dtype=float)
-    if not np.all(np.isfinite(a)):
+    # array methods rather than np.all/np.any: this check runs on every call of the hot loops
+    if not np.isfinite(a).all():
         raise ValueError(f"{name} must be finite, got {value!r}")
-    if positive and np.any(a <= 0):
+    if positive and (a <= 0).any():
         raise ValueError(f"{name} must be in (0, inf), got {value!r}")
-    if not positive and np.any(a < 0):
+    if not positive and (a < 0).any():
         raise ValueError(f"{name} must be in [0, inf), got {value!r}")
     return a
 
@@ -99,6 +100,25 @@ def no_arbitrage_band(reserve_x, reserve_y, fee: float = 0.003) -> tuple[float, 
     return g * p, p / g
 
 
+def arbitrage_inputs(reserve_x, reserve_y, market_price, fee: float = 0.003):
+    r"""The arbitrage of :func:`arbitrage_input`, elementwise over arrays of pools and prices.
+
+    Returns ``(dx, dy)``, arrays of the broadcast shape: ``dx`` > 0 where x is sold into
+    the pool (its price is above :math:`m/\gamma`), ``dy`` > 0 where y is sold (its price
+    is below :math:`\gamma m`), both 0 inside the band; never both positive.
+    """
+    x = _array("reserve_x", reserve_x, positive=True)
+    y = _array("reserve_y", reserve_y, positive=True)
+    m = _array("market_price", market_price, positive=True)
+    g = _gamma(fee)
+    k = x * y
+    sell_x = y / x * g > m     # pool overprices x: sell x into it until g*y'/x' = m
+    sell_y = y / x < g * m     # pool underprices x: sell y into it until y'/(g x') = m
+    dx = np.where(sell_x, (np.sqrt(g * k / m) - x) / g, 0.0)
+    dy = np.where(sell_y, (np.sqrt(g * k * m) - y) / g, 0.0)
+    return dx, dy
+
+
 def arbitrage_input(reserve_x, reserve_y, market_price: float, fee: float = 0.003):
     r"""The arbitrage that moves a pool back into its band around ``market_price`` (of x in y).
 
@@ -107,17 +127,15 @@ def arbitrage_input(reserve_x, reserve_y, market_price: float, fee: float = 0.00
     below :math:`\gamma m`; ``(None, 0.0)`` inside the band. The trade is the one whose
     marginal price after the fee equals the market price, so the trader's profit
     :math:`m\,\Delta x_{\text{out}} - \Delta y_{\text{in}}` is largest there (and
-    positive), and afterwards the band contains ``market_price``.
+    positive), and afterwards the band contains ``market_price``. For arrays of pools,
+    :func:`arbitrage_inputs`.
     """
     x = float(v.positive("reserve_x", reserve_x))
     y = float(v.positive("reserve_y", reserve_y))
     m = float(v.positive("market_price", market_price))
-    g = _gamma(fee)
-    k = x * y
-    if y / x * g > m:          # pool overprices x: sell x into it until g*y'/x' = m
-        new_x = np.sqrt(g * k / m)
-        return "x", float((new_x - x) / g)
-    if y / x < g * m:          # pool underprices x: sell y into it until y'/(g x') = m
-        new_y = np.sqrt(g * k * m)
-        return "y", float((new_y - y) / g)
+    dx, dy = arbitrage_inputs(x, y, m, fee)
+    if dx > 0:
+        return "x", float(dx)
+    if dy > 0:
+        return "y", float(dy)
     return None, 0.0
