@@ -193,3 +193,28 @@ def test_bad_arguments_are_rejected_by_name(hedged_run):
         d.stress({"x": d.june2022_sheet()}).lines("y")
     with pytest.raises(ValueError, match="liquidity must be a Liquidity"):
         d.step1_sheet(hedged_run, 1.0, liquidity=Shock())
+
+
+@pytest.mark.parametrize("column, cash_figure", list(enumerate(d.CASH_FIGURES)))
+def test_the_reported_table_adds_up_with_either_cash_figure(column, cash_figure):
+    table = d.reported().iloc[:, column]
+    assets = table["Assets"].drop("Total assets")
+    liabilities = table["Liabilities"].drop("Total liabilities")
+    assert table[("Assets", "cash")] == cash_figure
+    assert assets.sum() == pytest.approx(table[("Assets", "Total assets")]) == 14_600
+    assert liabilities.sum() == pytest.approx(8_000)
+    assert table[("Equity", "Assets less liabilities")] == 6_600
+
+
+def test_the_figures_draw_a_stress_and_refuse_anything_else(hedged_run):
+    from matplotlib.figure import Figure
+
+    from toymarkets.figures import directional as fd
+
+    out = d.stress({"Step 1 firm": d.step1_sheet(hedged_run, 1e5),
+                    "Step 9 firm": d.june2022_sheet()})
+    for fig in (fd.equity_bars(out, title="t"), fd.exposure_bars(out, title="t"),
+                fd.line_values(out, "Step 9 firm", title="t")):
+        assert isinstance(fig, Figure)
+    with pytest.raises(ValueError, match="stress must be a Stress"):
+        fd.equity_bars(d.june2022_sheet(), title="t")

@@ -420,3 +420,23 @@ def test_results_are_read_only_and_the_same_inputs_give_the_same_results():
     assert np.array_equal(im.schedule(Execution()).holdings, sched.holdings)
     assert list(path.frame().columns)[:3] == ["bought", "price", "cost"]
     assert len(curve.frame()) == 2 and curve.days_of_volume()[1] == pytest.approx(2e-6)
+
+
+def test_the_figures_draw_the_results_and_refuse_anything_else():
+    from matplotlib.figure import Figure
+
+    from toymarkets.figures import impact as fi
+
+    path = im.pump(Pump(), np.linspace(0.0, 5.0, 11))
+    curve = im.liquidation_curve(Market(), np.linspace(0.0, 1e7, 11))
+    sched = {"a": im.schedule(Execution()), "b": im.schedule(Execution(risk_aversion=0.0))}
+    for fig in (fi.pump_values(path, title="t"),
+                fi.discount_curves(curve, {"σ": curve}, title="t"),
+                fi.schedules(sched, list(sched.values()), title="t")):
+        assert isinstance(fig, Figure)
+    with pytest.raises(ValueError, match="path must be a PumpPath"):
+        fi.pump_values(curve, title="t")
+    with pytest.raises(ValueError, match="by_volatility must name at least one curve"):
+        fi.discount_curves(curve, {}, title="t")
+    with pytest.raises(ValueError, match="chosen and frontier"):
+        fi.schedules({}, [], title="t")

@@ -64,8 +64,9 @@ from ..core.results import Result
 from ..models import marketmaking as mm
 from ..models.impact import FixedRecovery
 
-__all__ = ["REPORTED", "CASH_FIGURES", "FIRMS", "COLUMNS", "Liquidity", "Shock", "Stress",
-           "june2022_sheet", "step1_sheet", "shocked", "stress", "breakeven_house_fall"]
+__all__ = ["REPORTED", "CASH_FIGURES", "FIRMS", "COLUMNS", "SHORT_LINES", "Liquidity", "Shock",
+           "Stress", "reported", "june2022_sheet", "step1_sheet", "shocked", "stress",
+           "breakeven_house_fall"]
 
 #: Alameda's balance sheet "as of June 30" 2022 as reported (USD million), items in order.
 REPORTED = {
@@ -141,6 +142,30 @@ class Shock(v.Parameters):
         if kind in ("market", "illiquid"):
             return 1.0 - self.market_fall
         return 1.0                  # cash, and venture stakes (not marked to a market)
+
+
+def reported() -> pd.DataFrame:
+    """The June 2022 sheet as reported, one column per cash figure [USD million].
+
+    The rows the sources do not itemise are what the reported totals leave.
+    """
+    rows = []
+    for figure in CASH_FIGURES:
+        a = dict(REPORTED["assets"])
+        a["cash"] = figure
+        a["not itemised (the rest)"] = REPORTED["total assets"] - sum(a.values())
+        a["Total assets"] = REPORTED["total assets"]
+        li = dict(REPORTED["liabilities"])
+        li["not itemised (the rest)"] = REPORTED["total liabilities"] - sum(li.values())
+        li["Total liabilities"] = REPORTED["total liabilities"]
+        column = {("Assets", k): x for k, x in a.items()}
+        column |= {("Liabilities", k): x for k, x in li.items()}
+        column[("Equity", "Assets less liabilities")] = (REPORTED["total assets"]
+                                                         - REPORTED["total liabilities"])
+        rows.append(pd.Series(column, name=f"with cash of {figure:,.0f}"))
+    frame = pd.concat(rows, axis=1)
+    frame.index.names = ["side", "line item"]
+    return frame
 
 
 def june2022_sheet(liquidity: Liquidity = Liquidity(), cash: float = CASH_FIGURES[0]
