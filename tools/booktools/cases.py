@@ -26,6 +26,7 @@ import numpy as np
 from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
 from toymarkets.models import glostenmilgrom as gm
+from toymarkets.models import impact as im
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import pricesupport as ps
 from toymarkets.models import toxicflow as tf
@@ -161,6 +162,25 @@ def _glosten_milgrom(size: int) -> Callable[[], int]:
     return run
 
 
+def _sheet_liquidation(size: int) -> Callable[[], int]:
+    """``impact.portfolio_liquidation``: the liquidation value of a sheet of ``size``
+    positions, each sold into its own square-root market (one vectorised call). The
+    positions (sizes, prices, volatilities, volumes) are drawn once, outside the timing."""
+    size = v.count("size", size, 1, 10_000_000)
+    rng = np.random.default_rng(SEED)
+    quantity = rng.lognormal(12.0, 2.0, size)          # tokens
+    price = rng.lognormal(0.0, 1.0, size)              # USD per token
+    volatility = rng.uniform(0.02, 0.2, size)          # daily
+    volume = rng.lognormal(13.0, 2.0, size)            # tokens a day
+
+    def run() -> int:
+        values = im.portfolio_liquidation(quantity, price, volatility, volume)
+        values.sum()
+        return values.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -178,6 +198,8 @@ CASES: tuple[Case, ...] = (
          sizes=(100_000, 1_000_000, 10_000_000), typical=100_000),
     Case("pricesupport.simulate (paths of 365 days)", "path-days", _ps_paths,
          sizes=(36_500, 365_000, 3_650_000), typical=36_500),
+    Case("impact.portfolio_liquidation (a sheet's positions)", "positions", _sheet_liquidation,
+         sizes=(1_000, 10_000, 100_000, 1_000_000), typical=10_000, target=(10_000, 1.0)),
 )
 
 
