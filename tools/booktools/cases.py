@@ -30,6 +30,7 @@ from toymarkets.models import bankrun as br
 from toymarkets.models import collateral as cl
 from toymarkets.models import farming as fm
 from toymarkets.models import glostenmilgrom as gm
+from toymarkets.models import impact as im
 from toymarkets.models import liquidation as lq
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import pricesupport as ps
@@ -263,6 +264,25 @@ def _launch_paths(size: int) -> Callable[[], int]:
     return run
 
 
+def _sheet_liquidation(size: int) -> Callable[[], int]:
+    """``impact.portfolio_liquidation``: the liquidation value of a sheet of ``size``
+    positions, each sold into its own square-root market (one vectorised call). The
+    positions (sizes, prices, volatilities, volumes) are drawn once, outside the timing."""
+    size = v.count("size", size, 1, 10_000_000)
+    rng = np.random.default_rng(SEED)
+    quantity = rng.lognormal(12.0, 2.0, size)          # tokens
+    price = rng.lognormal(0.0, 1.0, size)              # USD per token
+    volatility = rng.uniform(0.02, 0.2, size)          # daily
+    volume = rng.lognormal(13.0, 2.0, size)            # tokens a day
+
+    def run() -> int:
+        values = im.portfolio_liquidation(quantity, price, volatility, volume)
+        values.sum()
+        return values.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -296,6 +316,8 @@ CASES: tuple[Case, ...] = (
          sizes=(10_000, 100_000, 1_000_000), typical=10_000, target=(1_000_000, 1.0)),
     Case("amm.simulate (launches of 90 days)", "path-days", _launch_paths,
          sizes=(9_000, 36_000, 360_000), typical=36_000),
+    Case("impact.portfolio_liquidation (a sheet's positions)", "positions", _sheet_liquidation,
+         sizes=(1_000, 10_000, 100_000, 1_000_000), typical=10_000, target=(10_000, 1.0)),
 )
 
 
