@@ -25,6 +25,7 @@ import numpy as np
 
 from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
+from toymarkets.models import clearing as cl
 from toymarkets.models import glostenmilgrom as gm
 from toymarkets.models import marketmaking as mm
 from toymarkets.models import pricesupport as ps
@@ -161,6 +162,18 @@ def _glosten_milgrom(size: int) -> Callable[[], int]:
     return run
 
 
+def _clearing(size: int) -> Callable[[], int]:
+    """``clearing.solve`` (fictitious default) on a random network of ``size`` nodes, about
+    four debts each, half the outside assets at risk in the shock; the network is built
+    once, outside the timing."""
+    network = cl.random_network(v.count("size", size, 2, 5_000), np.random.default_rng(SEED))
+
+    def run() -> int:
+        return cl.solve(network).payments.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -178,6 +191,8 @@ CASES: tuple[Case, ...] = (
          sizes=(100_000, 1_000_000, 10_000_000), typical=100_000),
     Case("pricesupport.simulate (paths of 365 days)", "path-days", _ps_paths,
          sizes=(36_500, 365_000, 3_650_000), typical=36_500),
+    Case("clearing.solve (Eisenberg–Noe, random network)", "nodes", _clearing,
+         sizes=(100, 300, 1_000, 2_000), typical=100, target=(1_000, 1.0)),
 )
 
 

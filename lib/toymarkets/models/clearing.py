@@ -113,6 +113,7 @@ __all__ = [
     "house_token_collateral",
     "house_token_price",
     "lenders_2022",
+    "rescue_2022",
     "LENDERS_2022",
 ]
 
@@ -809,19 +810,17 @@ def house_token_collateral(value: float, price: float, *, volatility: float,
 class _Calibration:
     """The illustrative network of 2022 (see :func:`lenders_2022`); amounts in USD m."""
 
-    loans: tuple = (
-        # documented (sources in the docstring of lenders_2022)
-        ("trading firm", "Voyager", 377.0),
-        ("trading firm", "BlockFi", 675.0),
-        ("trading firm", "Genesis", 400.0),
-        ("fund", "Voyager", 650.0),
-        # assumptions
-        ("fund", "BlockFi", 250.0),
-        ("fund", "Genesis", 1_000.0),
-        ("Voyager", "depositors", 1_300.0),
-        ("BlockFi", "depositors", 1_500.0),
-        ("Genesis", "depositors", 2_500.0),
-        ("exchange", "depositors", 1_000.0),
+    loans: tuple = (            # (debtor, creditor, amount, basis)
+        ("trading firm", "Voyager", 377.0, "documented (single source)"),
+        ("trading firm", "BlockFi", 675.0, "documented range 671 to 680, middle"),
+        ("trading firm", "Genesis", 400.0, "documented (single source)"),
+        ("fund", "Voyager", 650.0, "documented"),
+        ("fund", "BlockFi", 250.0, "assumption"),
+        ("fund", "Genesis", 1_000.0, "assumption"),
+        ("Voyager", "depositors", 1_300.0, "assumption"),
+        ("BlockFi", "depositors", 1_500.0, "assumption"),
+        ("Genesis", "depositors", 2_500.0, "assumption"),
+        ("exchange", "depositors", 1_000.0, "assumption"),
     )
     outside_assets: Mapping = field(default_factory=lambda: {
         "fund": 2_500.0, "Voyager": 350.0, "BlockFi": 700.0, "Genesis": 1_700.0,
@@ -829,10 +828,41 @@ class _Calibration:
     names: tuple = ("fund", "Voyager", "BlockFi", "Genesis", "trading firm", "exchange",
                     "depositors")
     shocked: tuple = ("fund", "trading firm")   # the nodes the LUNA crash hits
+    # the house token pledged for the rescue: its market value and float are documented
+    # (30 Jun 2022); its daily volatility and volume [million tokens] are assumptions
+    token_market_cap: float = 3_300.0
+    token_circulating: float = 133.6
+    token_volatility: float = 0.08
+    token_daily_volume: float = 2.0
+    collateral_ratio: float = 1.0               # tokens pledged at mark per USD lent (assumed)
+
+    def table(self) -> pd.DataFrame:
+        """The debts of the calibration, one row each, with what each amount rests on."""
+        return pd.DataFrame(list(self.loans), columns=["debtor", "creditor", "amount [USD m]",
+                                                      "basis"])
+
+    def assets(self) -> pd.Series:
+        """The outside assets before the shock [USD m] (all of them assumptions)."""
+        return pd.Series(dict(self.outside_assets), name="outside assets [USD m]",
+                         dtype=float).rename_axis("node")
 
 
 #: The illustrative calibration behind :func:`lenders_2022`.
 LENDERS_2022 = _Calibration()
+
+
+def rescue_2022(amount: float) -> RescueLoan:
+    """The rescue loan of the illustrative calibration: the exchange lends ``amount`` [USD m]
+    to the trading firm against house tokens worth as much at their market price, priced
+    from the token's documented market value and float, sold under the square-root law
+    with an assumed daily volatility and volume (:data:`LENDERS_2022`)."""
+    c = LENDERS_2022
+    amount = v.non_negative("amount", amount)
+    tokens = house_token_collateral(c.collateral_ratio * amount,
+                                    house_token_price(c.token_market_cap, c.token_circulating),
+                                    volatility=c.token_volatility,
+                                    daily_volume=c.token_daily_volume)
+    return RescueLoan("exchange", "trading firm", amount, tokens)
 
 
 def lenders_2022(shock: float = 0.5, default_cost: float = 0.0) -> Network:
@@ -857,6 +887,7 @@ def lenders_2022(shock: float = 0.5, default_cost: float = 0.0) -> Network:
     shock = v.probability("shock", shock)
     cost = v.probability("default_cost", default_cost)
     c = LENDERS_2022
-    network = Network(Liabilities.from_loans(c.loans, c.names), dict(c.outside_assets),
+    debts = Liabilities.from_loans([loan[:3] for loan in c.loans], c.names)
+    network = Network(debts, dict(c.outside_assets),
                       alpha=1.0 - cost, beta=1.0 - cost)
     return network.shocked({name: shock for name in c.shocked})
