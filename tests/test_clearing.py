@@ -314,6 +314,7 @@ def test_the_rescue_of_2022_saves_the_trading_firm_and_moves_its_hole_to_the_exc
     assert "trading firm" in out.saved() and "trading firm" not in out.failing()
     assert abs(out.hidden_hole("trading firm") + 452.0) < 1e-6
     assert abs(out.losses().loc["exchange", "with the rescue"] - 452.0) < 1e-6
+    assert out.loss_of("exchange") == out.losses().loc["exchange", "with the rescue"]
     below = cl.rescue(net, RescueLoan("exchange", "trading firm", need - 1.0))
     assert "trading firm" in below.failing()
 

@@ -229,8 +229,7 @@ def rescue_sweep(amounts, rescues: Sequence[Rescue], *, lender: str, title: str)
              lw=1.8)
     top.yaxis.get_major_locator().set_params(integer=True)
     label(top, x="rescue loan [million USD]", y="nodes in default [count]", title=title)
-    moved = [r.losses().loc[lender, "with the rescue"] if lender in r.losses().index else 0.0
-             for r in rescues]
+    moved = [r.loss_of(lender) for r in rescues]
     bottom.plot(amounts, moved, color=COLORS[3], lw=1.8,
                 label=f"{lender}'s loss: the loan the borrower cannot repay")
     bottom.plot(amounts, [r.exposure for r in rescues], color=COLORS[1], ls="--", lw=1.8,

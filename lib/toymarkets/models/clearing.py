@@ -580,7 +580,8 @@ def solve(network: Network, *, tol: float = DEFAULT_TOL) -> Clearing:
 
 def iterate_clearing(network: Network, *, start: str = "greatest", tol: float = 1e-12,
                      max_iter: int = 100_000, record: bool = False) -> FixedPoint:
-    r"""A clearing vector by iterating :func:`clearing_map` (:func:`core.solvers.iterate`).
+    r"""A clearing vector by iterating :func:`clearing_map` with
+    :func:`toymarkets.core.solvers.iterate`.
 
     From ``start="greatest"`` (:math:`p^0 = \bar p`) the iterates fall to the greatest
     clearing vector; from ``"least"`` (:math:`p^0 = 0`) they rise to the least. For
@@ -713,6 +714,19 @@ class Rescue(Result):
             out.append(0.0 if total == 0 else loan.amount / total * can)
         return np.array(out) + 0.0
 
+    def _kept(self) -> np.ndarray:
+        """Each node's equity after the date, rescue loans repaid [USD m]."""
+        kept = self.after.equity.copy()
+        for loan, back in zip(self.loans, self.repayments(), strict=True):
+            kept[self.after.network.index(loan.lender)] += back
+            kept[self.after.network.index(loan.borrower)] -= back
+        return kept
+
+    def loss_of(self, name: str) -> float:
+        """One node's loss with the rescue (the column "with the rescue" of :meth:`losses`)."""
+        i = self.after.network.index(name)
+        return float(max(self.before.face_net_worth[i], 0.0) - self._kept()[i]) + 0.0
+
     def losses(self) -> pd.DataFrame:
         """Where the loss lands, without and with the rescue [USD m].
 
@@ -724,12 +738,7 @@ class Rescue(Result):
         :attr:`Clearing.holes` of ``before``) plus that column's default costs.
         """
         before = self.before.losses
-        face = np.maximum(self.before.face_net_worth, 0.0)
-        kept = self.after.equity.copy()
-        for loan, back in zip(self.loans, self.repayments(), strict=True):
-            kept[self.after.network.index(loan.lender)] += back
-            kept[self.after.network.index(loan.borrower)] -= back
-        after = face - kept + 0.0
+        after = np.maximum(self.before.face_net_worth, 0.0) - self._kept() + 0.0
         rows = {n: (b, a) for n, b, a in zip(self.names, before, after, strict=True)
                 if b > 0 or a != 0}
         frame = pd.DataFrame(rows, index=["without the rescue", "with the rescue"]).T
