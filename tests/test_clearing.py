@@ -448,3 +448,35 @@ BAD = [
 def test_bad_input_is_rejected_by_name(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+def test_the_figures_draw_results_and_refuse_anything_else():
+    from matplotlib.figure import Figure
+
+    from toymarkets.figures import clearing as plots
+
+    net = cl.lenders_2022(0.5, 0.2)
+    out = cl.solve(net)
+    saved = cl.rescue(net, cl.rescue_2022(475.0))
+    shocks = [0.0, 0.5]
+    drawn = [
+        plots.network_diagram(out, title="t"),
+        plots.network_diagram(saved.after, title="t", loans=saved.loans),
+        plots.network_diagram(cl.solve(Network(Liabilities(CHAIN), [4.0, 5.0, 0.0])), title="t"),
+        plots.defaults_by_shock(shocks, {"a": [cl.solve(cl.lenders_2022(s)) for s in shocks]},
+                                title="t"),
+        plots.rescue_effect(saved, title="t"),
+        plots.rescue_sweep([0.0, 475.0], [cl.rescue(net, cl.rescue_2022(0.0)), saved],
+                           lender="exchange", title="t"),
+    ]
+    assert all(isinstance(f, Figure) for f in drawn)
+    with pytest.raises(ValueError, match="clearing must be a Clearing"):
+        plots.network_diagram(net, title="t")
+    with pytest.raises(ValueError, match="rescue must be a Rescue"):
+        plots.rescue_effect(out, title="t")
+    with pytest.raises(ValueError, match="one clearing per shock"):
+        plots.defaults_by_shock(shocks, {"a": [out]}, title="t")
+    with pytest.raises(ValueError, match="layout has no position"):
+        plots.network_diagram(out, title="t", layout={"fund": (0, 0)})

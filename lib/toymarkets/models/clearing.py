@@ -36,6 +36,13 @@ and :math:`\sum_i E_i + \sum_i C_i = \sum_i e_i`, where the **deadweight cost**
 :math:`C_i = e_i + (\Pi^\top p^*)_i - p^*_i` of a defaulting node is lost to everyone.
 With :math:`\alpha = \beta = 1` this is Eisenberg and Noe's clearing vector.
 
+An accounting the book derives from these identities (and tests on random networks): let
+:math:`H_i = \max(0, -w_i(\bar p))` be node :math:`i`'s *hole*, what it lacks even when
+everyone pays it in full. The owners' losses against full payment add up to the holes plus
+the default costs,
+
+.. math::  \sum_i \left[\max\big(0, w_i(\bar p)\big) - E_i\right] = \sum_i H_i + \sum_i C_i .
+
 **Fictitious default** (:cite:t:`eisenberg2001systemic`; the *greatest clearing vector
 algorithm* of :cite:t:`rogers2013failure` for :math:`\alpha, \beta < 1`): start from full
 payment, :math:`p^0 = \bar p`. In round :math:`k`, the nodes with :math:`w_i < 0` at
