@@ -27,6 +27,7 @@ from toymarkets import _validate as v
 from toymarkets.core.prices import random_walk
 from toymarkets.models import amm, peg
 from toymarkets.models import bankrun as br
+from toymarkets.models import clearing as clr
 from toymarkets.models import collateral as cl
 from toymarkets.models import farming as fm
 from toymarkets.models import glostenmilgrom as gm
@@ -283,6 +284,18 @@ def _sheet_liquidation(size: int) -> Callable[[], int]:
     return run
 
 
+def _clearing(size: int) -> Callable[[], int]:
+    """``clearing.solve`` (fictitious default) on a random network of ``size`` nodes, about
+    four debts each, half the outside assets at risk in the shock; the network is built
+    once, outside the timing."""
+    network = clr.random_network(v.count("size", size, 2, 5_000), np.random.default_rng(SEED))
+
+    def run() -> int:
+        return clr.solve(network).payments.size
+
+    return run
+
+
 #: Every registered kernel. Append new cases here (one per kernel and way of scaling it).
 CASES: tuple[Case, ...] = (
     Case("prices.random_walk", "price steps", _price_steps,
@@ -318,6 +331,8 @@ CASES: tuple[Case, ...] = (
          sizes=(9_000, 36_000, 360_000), typical=36_000),
     Case("impact.portfolio_liquidation (a sheet's positions)", "positions", _sheet_liquidation,
          sizes=(1_000, 10_000, 100_000, 1_000_000), typical=10_000, target=(10_000, 1.0)),
+    Case("clearing.solve (Eisenberg–Noe, random network)", "nodes", _clearing,
+         sizes=(100, 300, 1_000, 2_000), typical=100, target=(1_000, 1.0)),
 )
 
 
