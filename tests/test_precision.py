@@ -100,10 +100,14 @@ def test_no_output_of_a_chapter_prints_more_digits_than_the_rule(chapter):
 
 
 def test_the_digit_counter_finds_long_floats_only():
-    text = "x 0.1 221.37 1e-05 0.09000000000000001 2024 -300.05539394317054 v1.2.3"
+    text = ("x 0.1 221.37 1e-05 0.09000000000000001 2024 -300.05539394317054 v1.2.3 "
+            "6874240231170.0 6874240231175.5")
     found = [m.group(0) for m in precision.FLOAT.finditer(text)
              if precision.significant_digits(m) > 12]
-    assert found == ["0.09000000000000001", "-300.05539394317054"]
+    assert found == ["0.09000000000000001", "-300.05539394317054", "6874240231175.5"]
+    # a 12-digit float above 1e12 prints with a trailing zero, and passes
+    assert notebook.glue_record("x", 6874240231170.4)[0][notebook.GLUE_PREFIX + "text/plain"] \
+        == "6874240231170.0"
 
 
 # ------------------------------------------------------------------ nbval end to end

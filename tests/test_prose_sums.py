@@ -157,3 +157,10 @@ def test_the_command_fails_on_a_book_whose_sum_does_not_add_up(tmp_path):
                              a=1.4, b=1.4, t=2.8), tmp_path / "book" / "01-x.ipynb")
     passed = subprocess.run(command, capture_output=True, text=True)
     assert passed.returncode == 0, passed.stderr
+
+
+def test_an_equals_sign_inside_maths_is_not_a_sum():
+    text = ("each firm loses {glue:text}`cost:.0%` of what it has "
+            "($\\alpha = \\beta =$ {glue:text}`alpha:.1f`), and so on.")
+    assert prose_sums.near_misses(text) == []
+    assert prose_sums.near_misses("holes of {glue:text}`a` million, plus {glue:text}`b` lost") != []

@@ -29,9 +29,14 @@ _TEXT_TYPES = ("text/plain", "text/html", "text/latex", "text/markdown")
 
 
 def significant_digits(match: re.Match) -> int:
-    """How many significant digits a printed decimal number carries."""
-    digits = (match.group(1) + match.group(2)).lstrip("0")
-    return len(digits)
+    """How many significant digits a printed decimal number carries.
+
+    Trailing zeros carry none: Python prints a 12-digit float above 1e12 as
+    ``6874240231170.0``, which holds 12 significant digits, not 14.
+    """
+    whole, fraction = match.group(1), match.group(2).rstrip("0")
+    digits = (whole + fraction) if fraction else whole.rstrip("0")
+    return len(digits.lstrip("0"))
 
 
 def _texts(output):

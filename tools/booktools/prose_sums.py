@@ -56,6 +56,8 @@ GAP = re.compile(rf"^\s*(?:(?:{_UNIT})\s+)?(?P<op>\+|-|−|=|plus|minus|is|makes
 _LOOSE = re.compile(r"(?:^|\s)(?:\+|−|-|=|plus|minus)(?=\s)")
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n\s*\n")
 _PROSE_ID = "application/papermill.record/text/plain"
+#: Inline maths, whose ``=`` and ``+`` belong to a formula, not to a sum in the prose.
+_MATH = re.compile(r"\$[^$]+\$")
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def near_misses(markdown: str) -> list[str]:
     for paragraph in _paragraphs(markdown):
         roles = list(ROLE.finditer(paragraph))
         for before, after in zip(roles, roles[1:], strict=False):
-            gap = paragraph[before.end(): after.start()]
+            gap = _MATH.sub(" ", paragraph[before.end(): after.start()])   # maths is not prose
             if GAP.match(gap) or _SENTENCE_END.search(gap) or not _LOOSE.search(gap):
                 continue
             found.append(paragraph[before.start(): after.end()])
