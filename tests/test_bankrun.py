@@ -48,7 +48,9 @@ def test_a_run_never_pays_out_more_than_the_firm_holds(case):
     assert np.all(r.paid <= r.deposit * (1 + 1e-12))
     assert np.all(r.paid[r.asked_day < 0] == 0), "paid someone who never asked"
     assert r.paid.sum() == pytest.approx(r.paid_out[-1])
-    assert r.shortfall >= -1e-6 and np.all(np.diff(r.asked) >= 0)
+    assert r.shortfall >= 0 and np.all(np.diff(r.asked) >= 0)
+    # the shortfall is what is asked and not paid, a rounding remainder of a dollar aside
+    assert r.shortfall == pytest.approx(r.asked[-1] - r.paid_out[-1], abs=b.EMPTY)
     assert np.all(r.tokens_sold <= params.token_holdings * (1 + 1e-12))
 
 

@@ -63,7 +63,8 @@ from ..core.impact import ImpactLaw, SquareRoot
 from ..core.results import Result, SolverResult
 
 __all__ = ["Run", "RunResult", "Threshold", "simulate", "threshold_outcome",
-           "withdrawing_share", "diamond_dybvig_payoff", "run_threshold", "pay_in_order"]
+           "withdrawing_share", "diamond_dybvig_payoff", "run_threshold", "pay_in_order",
+           "EMPTY"]
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,10 @@ class RunResult(Result):
 
     @property
     def shortfall(self) -> float:
-        """Deposits asked for and not paid at the end [million USD]."""
-        return float(self.asked[-1] - self.paid_out[-1])
+        """Deposits asked for and not paid at the end [million USD]; a difference of a
+        dollar or less (a rounding remainder of the two sums) counts as none."""
+        gap = float(self.asked[-1] - self.paid_out[-1])
+        return gap if gap > EMPTY else 0.0
 
     @property
     def halted_day(self) -> float:
