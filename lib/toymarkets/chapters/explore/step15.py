@@ -67,6 +67,7 @@ def tryit() -> TryIt:
         "falls from 25 to about 22 dollars in two days and then to about 5 as the firm sells "
         "its own tokens; withdrawals stop when the reserves run out, leaving "
         f"{calm.shortfall:,.0f} million dollars unpaid. The defence of "
-        f"{defended.defence[-1]:,.0f} million holds the price for a day and delays the run by "
-        f"a day, then the price falls all the same, and the shortfall is "
+        f"{defended.defence[-1]:,.0f} million holds the price near 24 dollars for a few days "
+        f"and moves the day the reserves run out from day {calm.halted_day:.0f} to day "
+        f"{defended.halted_day:.0f}; then the price falls all the same, and the shortfall is "
         f"{defended.shortfall:,.0f} million."))
