@@ -66,6 +66,26 @@ def test_the_vectorised_resting_prices_agree_with_the_scalar_closed_form(lv, dep
         c.resting_prices(params, [0.0], [1.0])
 
 
+@settings(max_examples=150)
+@given(ltv, cut, st.floats(1.0, 100.0), st.floats(1.0, 100.0), st.floats(10.0, 1e5),
+       st.floats(0.0, 1.0))
+def test_each_turn_is_the_straight_line_map_and_its_rest_is_on_the_diagonal(lv, h, p0, q0,
+                                                                            depth, used):
+    """The map P_{n+1} = P0 + (P0/depth)(m Q0 P_n - D0) against the iteration it describes."""
+    params = c.Loop(price=p0, holding=q0, loan_to_value=lv, haircut=h, depth=depth,
+                    float_supply=1e9)
+    params = params.replace(debt=used * params.capacity0)
+    run = c.solve_linear(params, turns=8)
+    np.testing.assert_allclose(c.next_price(params, run.price[:-1]), run.price[1:],
+                               rtol=1e-12)
+    np.testing.assert_allclose(run.steps, np.diff(run.price))
+    if c.loop_ratio(params) < 1:                   # the resting price maps onto itself
+        rest = c.linear_fixed_point(params)[0]
+        assert c.next_price(params, rest) == pytest.approx(rest, rel=1e-12)
+    with pytest.raises(ValueError, match=r"price must be finite and in \[0, inf\)"):
+        c.next_price(params, -1.0)
+
+
 def test_a_loop_with_ratio_one_or_more_never_rests():
     params = c.Loop(depth=500.0)                           # rho = 528 / 500 > 1
     assert c.loop_ratio(params) > 1
@@ -131,6 +151,52 @@ def test_more_borrowing_per_dollar_of_collateral_buys_more_tokens(m, extra):
     assert b.holding[-1] >= a.holding[-1] - 1e-9
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.floats(0.1, 1.0), st.floats(1.0, 50.0), st.floats(5.0, 50.0), st.floats(1e-3, 2.0),
+       st.floats(0.0, 1.0))
+def test_spare_capacity_is_positive_on_the_way_up_and_zero_at_rest(m, q0, p0, slope, used):
+    """F(q) = m (Q0 + q) P(q) - D0 - C(q) against the turns: positive at every turn before
+    the last, zero where they rest; and against the closed-form condition: the loop has a
+    resting point iff F reaches zero on a fine grid of purchases (brute force)."""
+    params = c.Loop(price=p0, holding=q0, loan_to_value=m, haircut=0.0,
+                    market=LinearBook(slope), float_supply=q0 + 1e7)
+    params = params.replace(debt=used * params.capacity0)
+    try:
+        run = c.solve(params, max_turns=20_000)
+    except solvers.ConvergenceError:
+        assume(False)
+    spare = c.spare_capacity(params, run.holding - q0)
+    if run.settled:
+        assert np.all(spare[:-2] > 0)
+        assert spare[-1] == pytest.approx(0.0, abs=1e-6 * max(1.0, run.debt[-1]))
+    grid = np.linspace(0.0, 4.0 * p0 / slope + 4.0 * q0, 50_001)
+    reaches_zero = bool(np.any(c.spare_capacity(params, grid) <= 0))
+    settles = c.linear_book_settles(m, q0, p0, slope, params.debt)
+    # the grid cannot see a minimum that only just touches zero: skip knife edges
+    a, b, cc = (m - 0.5) * slope, m * p0 + m * slope * q0 - p0, m * q0 * p0 - params.debt
+    assume(a <= 0 or abs(b * b - 4 * a * cc) > 1e-3 * b * b)
+    assert reaches_zero == settles
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(0.1, 0.49), st.floats(1.0, 50.0), st.floats(5.0, 50.0), st.floats(1e-3, 0.1),
+       st.floats(0.0, 1.0))
+def test_with_a_linear_book_the_loop_leaves_the_equity_if_sold_unchanged(m, q0, p0, slope, used):
+    """The book's own derivation: L(Q_n) - D_n = P0 Q0 - slope Q0^2 / 2 - D0 at every turn
+    (while slope Q0 < P0), so the equity at mark rises by exactly the growth of the gap."""
+    assume(slope * q0 < p0)
+    params = c.Loop(price=p0, holding=q0, loan_to_value=m, haircut=0.0,
+                    market=LinearBook(slope), float_supply=q0 + 1e4)
+    params = params.replace(debt=used * params.capacity0)
+    run = c.solve(params)
+    assume(run.settled)
+    start = p0 * q0 - slope * q0 ** 2 / 2 - params.debt
+    scale = p0 * q0 + run.collateral_mark[-1]
+    np.testing.assert_allclose(run.equity_if_sold, start, atol=1e-9 * scale)
+    np.testing.assert_allclose(run.equity_at_mark - run.equity_at_mark[0],
+                               run.gap - run.gap[0], atol=1e-9 * scale)
+
+
 def test_each_turn_concentrates_the_holding_and_widens_the_gap_between_mark_and_sale():
     run = c.solve(c.Loop())
     assert run.settled and run.iterations > 10
@@ -186,5 +252,9 @@ def test_bad_calls_are_rejected_by_name():
         c.loop_ratio(object())
     with pytest.raises(ValueError, match="debt must be at most"):
         c.linear_book_settles(0.5, 1.0, 1.0, 1.0, debt=10.0)
+    with pytest.raises(ValueError, match=r"bought must be finite and in \[0, inf\)"):
+        c.spare_capacity(c.Loop(), [1.0, np.nan])
+    with pytest.raises(ValueError, match="params must be a Loop"):
+        c.next_price(None, 1.0)
     assert math.isclose(c.solve_linear(c.Loop(), 5).bought,
                         c.solve_linear(c.Loop(), 5).bought)

@@ -16,7 +16,8 @@ solution of
 .. math::  r = G(r + w\Delta), \qquad G(a) = \frac{\sum_i d_i\,[\theta_i \le a]}{\sum_i d_i} ,
 
 reached by iterating from :math:`r = 0` (each round, those whose threshold the last
-round's alarm reached join in): :func:`threshold_outcome`. Because :math:`G` is
+round's alarm reached join in): :func:`threshold_outcome`, with :math:`G` itself
+:func:`withdrawing_share`. Because :math:`G` is
 increasing, the iteration rises to the *least* fixed point, and a small change in the
 thresholds can move it from a trickle to everyone: a cascade.
 
@@ -62,7 +63,8 @@ from ..core.impact import ImpactLaw, SquareRoot
 from ..core.results import Result, SolverResult
 
 __all__ = ["Run", "RunResult", "Threshold", "simulate", "threshold_outcome",
-           "diamond_dybvig_payoff", "run_threshold", "pay_in_order"]
+           "withdrawing_share", "diamond_dybvig_payoff", "run_threshold", "pay_in_order",
+           "EMPTY"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ class Run(v.Parameters):
         v.count("n_days", self.n_days, 1, 365)
 
 
+#: Reserves at or below this [million USD], one dollar, count as run out.
+EMPTY = 1e-6
+
+
 @dataclass(frozen=True)
 class Threshold(SolverResult):
     """What :func:`threshold_outcome` returns: the least fixed point and how it was reached."""
@@ -147,13 +153,16 @@ class RunResult(Result):
 
     @property
     def shortfall(self) -> float:
-        """Deposits asked for and not paid at the end [million USD]."""
-        return float(self.asked[-1] - self.paid_out[-1])
+        """Deposits asked for and not paid at the end [million USD]; a difference of a
+        dollar or less (a rounding remainder of the two sums) counts as none."""
+        gap = float(self.asked[-1] - self.paid_out[-1])
+        return gap if gap > EMPTY else 0.0
 
     @property
     def halted_day(self) -> float:
-        """The first day reserves ran out (NaN if they never did)."""
-        out = np.flatnonzero(self.reserves[1:] <= 0.0)
+        """The first day reserves ran out (NaN if they never did): below one dollar, so that
+        a remainder of rounding (``1e-12``) counts as out."""
+        out = np.flatnonzero(self.reserves[1:] <= EMPTY)
         return float(out[0] + 1) if out.size else math.nan
 
     @property
@@ -186,13 +195,7 @@ def _share_by_alarm(deposit: np.ndarray, threshold: np.ndarray):
     return share
 
 
-def threshold_outcome(deposit, threshold, fall: float = 0.0, price_weight: float = 0.5,
-                      max_iter: int = 100_000) -> Threshold:
-    r"""The least share :math:`r^*` with :math:`r = G(r + w \Delta)`, by the cascade from 0.
-
-    ``deposit`` (> 0) and ``threshold`` are arrays of one entry per depositor; ``fall``
-    is :math:`\Delta` in [0, 1], the token's fall; ``price_weight`` is :math:`w`.
-    """
+def _depositors(deposit, threshold) -> tuple[np.ndarray, np.ndarray]:
     deposit = np.asarray(deposit, dtype=float)
     threshold = np.asarray(threshold, dtype=float)
     if deposit.ndim != 1 or deposit.shape != threshold.shape or deposit.size == 0:
@@ -202,6 +205,34 @@ def threshold_outcome(deposit, threshold, fall: float = 0.0, price_weight: float
         raise ValueError("deposit must hold finite numbers in (0, inf)")
     if not np.all(np.isfinite(threshold)):
         raise ValueError("threshold must hold finite numbers")
+    return deposit, threshold
+
+
+def withdrawing_share(deposit, threshold, alarm):
+    r""":math:`G(a)`, the deposit-weighted share of depositors whose threshold is at most the
+    alarm ``alarm`` (a number or an array of them, finite): the curve the cascade climbs.
+
+    ``deposit`` (> 0) and ``threshold`` are arrays of one entry per depositor.
+    """
+    deposit, threshold = _depositors(deposit, threshold)
+    a = np.asarray(alarm, dtype=float)
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"alarm must be finite, got {alarm!r}")
+    order = np.argsort(threshold, kind="stable")
+    cumulative = np.cumsum(deposit[order])
+    cumulative = np.concatenate([[0.0], cumulative / cumulative[-1]])
+    out = cumulative[np.searchsorted(threshold[order], a, side="right")]
+    return float(out) if out.ndim == 0 else out
+
+
+def threshold_outcome(deposit, threshold, fall: float = 0.0, price_weight: float = 0.5,
+                      max_iter: int = 100_000) -> Threshold:
+    r"""The least share :math:`r^*` with :math:`r = G(r + w \Delta)`, by the cascade from 0.
+
+    ``deposit`` (> 0) and ``threshold`` are arrays of one entry per depositor; ``fall``
+    is :math:`\Delta` in [0, 1], the token's fall; ``price_weight`` is :math:`w`.
+    """
+    deposit, threshold = _depositors(deposit, threshold)
     fall = v.probability("fall", fall)
     w = v.non_negative("price_weight", price_weight, 5.0)
     share = _share_by_alarm(deposit, threshold)

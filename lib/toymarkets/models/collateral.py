@@ -22,7 +22,14 @@ the price. Then every turn's price step is the last one times
 
 the borrowing the collateral supports per dollar of market depth, because the new
 borrowing :math:`m Q_0 (P_n - P_{n-1})` is spent and moves the price by
-:math:`P_0/\delta` per dollar. From the first turn's step
+:math:`P_0/\delta` per dollar. As a map from one turn's price to the next
+(:func:`next_price`), the loop is the straight line
+
+.. math::  P_{n+1} = P_0 + \frac{P_0}{\delta}\,(m\, Q_0 P_n - D_0)
+           = P_0\Big(1 - \frac{D_0}{\delta}\Big) + \rho\, P_n ,
+
+of slope :math:`\rho`, which meets the diagonal :math:`P_{n+1} = P_n` (at :math:`P^*`)
+only if :math:`\rho < 1`. From the first turn's step
 :math:`P_1 - P_0 = P_0 b_0/\delta`, :math:`b_0 = m Q_0 P_0 - D_0`, the steps form a
 geometric series: for :math:`\rho < 1` the loop settles at
 
@@ -47,6 +54,8 @@ the loop settles where capacity equals debt,
 .. math::  F(q) = m\,(Q_0 + q)\,P(q) - D_0 - C(q) = 0 ,
 
 at the smallest root, found by iterating the map (:func:`toymarkets.core.solvers.iterate`).
+:math:`F` is the firm's *spare capacity* once it has bought :math:`q` (:func:`spare_capacity`):
+the turns climb while it is positive.
 It may have none: for a linear book :math:`P(q) = P_0 + \lambda q`,
 :math:`F` is quadratic with leading coefficient :math:`(m - \tfrac12)\lambda`, so with
 :math:`m < \tfrac12` the loop always settles, and with :math:`m \ge \tfrac12` it settles
@@ -57,7 +66,17 @@ would exceed the token's float: the firm cannot buy tokens that do not exist.
 **What the loop builds.** The holding as a share of the float grows each turn, and
 with it the gap between the collateral's mark :math:`Q P` and what selling it would
 fetch in the same market (:meth:`LoopRun.gap`), which is what a lender who trusts the
-mark does not see (:cite:t:`brunnermeier2009market`: funding and market liquidity
+mark does not see. With a linear book the loop creates no value at all: the firm's
+equity if it sold everything, :math:`L(Q_n) - D_n` with :math:`L` the proceeds of selling
+:math:`Q_n = Q_0 + q_n` from :math:`P(q_n)`, is the same at every turn,
+
+.. math::  L(Q_n) - D_n = P_0 Q_0 - \tfrac{\lambda}{2} Q_0^2 - D_0 ,
+
+(while selling :math:`Q_0` alone would leave a positive price, :math:`\lambda Q_0 < P_0`),
+because each token is bought up the book and would be sold back down it
+(:attr:`LoopRun.equity_if_sold`; the book's own derivation, tested on random loops).
+Its equity at mark rises turn by turn, and by exactly the growth of the gap: the paper
+gain the lender lends against (:cite:t:`brunnermeier2009market`: funding and market liquidity
 feed each other; :cite:t:`geanakoplos2010leverage`: collateral values drive leverage
 and leverage drives collateral values).
 
@@ -81,7 +100,8 @@ from ..core.impact import ImpactLaw, LinearBook
 from ..core.results import SolverResult
 
 __all__ = ["Loop", "LoopRun", "borrowing_multiple", "loop_ratio", "linear_fixed_point",
-           "resting_prices", "linear_book_settles", "solve_linear", "solve"]
+           "next_price", "resting_prices", "spare_capacity", "linear_book_settles",
+           "solve_linear", "solve"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +173,18 @@ def linear_fixed_point(params: Loop) -> tuple[float, float]:
     return p.price + first / (1.0 - rho), p.debt + b0 / (1.0 - rho)
 
 
+def next_price(params: Loop, price):
+    r"""The linear case's map from one turn's price to the next (module docstring):
+    :math:`P_{n+1} = P_0 + (P_0/\delta)(m Q_0 P_n - D_0)`, for ``price`` (>= 0, array
+    allowed) [USD]."""
+    p = v.instance("params", params, Loop)
+    a = np.asarray(price, dtype=float)
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise ValueError(f"price must be finite and in [0, inf), got {price!r}")
+    out = p.price + p.price / p.depth * (p.multiple * p.holding * a - p.debt)
+    return float(out) if out.ndim == 0 else out
+
+
 def resting_prices(params: Loop, loan_to_value, depth) -> np.ndarray:
     r"""The linear case's resting price :math:`P^*` over arrays of loan-to-values and depths.
 
@@ -173,6 +205,21 @@ def resting_prices(params: Loop, loan_to_value, depth) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         rest = p.price * (1.0 + b0 / delta / (1.0 - rho))
     return np.where(rho < 1.0, rest, np.inf)
+
+
+def spare_capacity(params: Loop, bought):
+    r"""The general case's spare capacity :math:`F(q) = m (Q_0 + q) P(q) - D_0 - C(q)`
+    [million USD] after buying ``bought`` (:math:`q`, >= 0, array allowed) [million tokens]:
+    what the collateral would still support beyond what the purchases cost. The turns
+    climb while it is positive and rest where it first reaches zero."""
+    p = v.instance("params", params, Loop)
+    q = np.asarray(bought, dtype=float)
+    if not np.all(np.isfinite(q)) or np.any(q < 0):
+        raise ValueError(f"bought must be finite and in [0, inf), got {bought!r}")
+    price = np.asarray(p.market.marginal(q, p.price, "buy"), dtype=float)
+    cost = np.asarray(p.market.cost(q, p.price), dtype=float)
+    out = p.multiple * (p.holding + q) * price - p.debt - cost
+    return float(out) if out.ndim == 0 else out
 
 
 def linear_book_settles(multiple: float, holding: float, price: float, slope: float,
@@ -235,6 +282,22 @@ class LoopRun(SolverResult):
     def gap(self) -> np.ndarray:
         """Collateral at mark less what selling it would fetch [million USD], turn by turn."""
         return self.collateral_mark - self.collateral_liquidation
+
+    @property
+    def steps(self) -> np.ndarray:
+        """The price's step at each turn, :math:`P_n - P_{n-1}` [USD] (one fewer than turns)."""
+        return np.diff(self.price)
+
+    @property
+    def equity_at_mark(self) -> np.ndarray:
+        """Collateral at mark less the debt [million USD], turn by turn."""
+        return self.collateral_mark - self.debt
+
+    @property
+    def equity_if_sold(self) -> np.ndarray:
+        """What selling the whole holding would fetch, less the debt [million USD], turn by
+        turn; constant for a linear book in the general case (module docstring)."""
+        return self.collateral_liquidation - self.debt
 
     @property
     def bought(self) -> float:
