@@ -97,8 +97,10 @@ def test_the_slope_is_minus_the_tokens_held_times_the_fraction_fetched(params, p
     """Our derivation: the hole is piecewise linear in p, with slope -q (at mark) or
     -phi q (sold now) while it is open; checked by finite differences of the sheets."""
     h = 1e-3
-    hole = lambda p: max(0.0, -(s.combined_sheet(params, p).equity if basis == "mark" else
-                                s.combined_sheet(params, p).liquidation_equity))
+    def hole(p):
+        sheet = s.combined_sheet(params, p)
+        return max(0.0, -(sheet.equity if basis == "mark" else sheet.liquidation_equity))
+
     kink = s.breakeven_price(params, basis)
     if abs(price - kink) < 2 * h or price < h:
         return                                       # the slope jumps at the kink

@@ -89,9 +89,9 @@ _MAX = 1e7      # million USD or million tokens: far above anything the book nee
 class Group(v.Parameters):
     """An exchange and its trading firm (module docstring). The defaults are illustrative."""
 
-    deposits: float = 12_000.0          #: D, owed to the exchange's customers [million USD], (0, 1e7]
-    exchange_liquid: float = 2_000.0    #: L_x, the exchange's liquid assets [million USD], [0, 1e7]
-    loan: float = 10_000.0              #: R, the exchange's loan to the firm [million USD], [0, 1e7]
+    deposits: float = 12_000.0          #: D, owed to customers [million USD], (0, 1e7]
+    exchange_liquid: float = 2_000.0    #: L_x, exchange's liquid assets [million USD], [0, 1e7]
+    loan: float = 10_000.0              #: R, exchange's loan to the firm [million USD], [0, 1e7]
     firm_liquid: float = 1_000.0        #: L_f, the firm's liquid assets [million USD], [0, 1e7]
     token_held: float = 180.0           #: q, house tokens the firm holds [million], [0, 1e7]
     pledged: float = 1.0                #: share of q pledged to the exchange for the loan, [0, 1]
@@ -205,7 +205,8 @@ def combined_sheet(params: Group, price: float | None = None) -> BalanceSheet:
 
 def liquidation_fraction(params: Group) -> float:
     r"""phi: the share of the tokens' mark a sale of all :math:`q` at once fetches,
-    :math:`1 - \tfrac{2}{3}\sigma\sqrt{q/V}` up to :math:`Q^* = V/\sigma^2`, then :math:`Q^*/(3q)`."""
+    :math:`1 - \tfrac{2}{3}\sigma\sqrt{q/V}` up to :math:`Q^* = V/\sigma^2`,
+    then :math:`Q^*/(3q)`."""
     p = _params(params)
     q, limit = p.token_held, p.token_volume / p.token_volatility ** 2
     if q == 0.0:
