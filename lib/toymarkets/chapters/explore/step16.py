@@ -40,7 +40,7 @@ def tryit() -> TryIt:
         result = run(token_volume, token_volatility, token_held)
         phi = sf.liquidation_fraction(result.params)
         view.show(result, title=(f"{token_held:.0f} m tokens, {token_volume:.0f} m a day, "
-                                 f"σ = {token_volatility:.2f}: a sale fetches {phi:.0%} of "
+                                 f"σ = {token_volatility:.2f}: a sale fetches {phi:.1%} of "
                                  "the mark"))
 
     default = run()
