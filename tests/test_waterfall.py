@@ -102,6 +102,20 @@ def test_petition_date_dollars_against_coins():
                                [1.19, 1.0])
 
 
+@settings(max_examples=100)
+@given(estates, st.lists(st.floats(0.0, 5e4), min_size=1, max_size=6))
+def test_recovery_rates_are_the_distributions_rates_and_never_fall_as_the_estate_grows(
+        estate, values):
+    values = sorted(values)
+    table = w.recovery_rates(estate, values)
+    assert list(table.columns) == list(estate.order)
+    for i, x in enumerate(values[:2]):
+        np.testing.assert_array_equal(table.iloc[i].to_numpy(),
+                                      w.distribute(estate.with_value(x)).by_class["rate"])
+    rates = table.to_numpy()
+    assert np.all(np.isnan(rates) | (np.diff(rates, axis=0, prepend=rates[:1]) >= -1e-12))
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda: w.Claim("", "customers", 1.0), "name must be a non-empty string"),
     (lambda: w.Claim("a", "customers", -1.0), r"amount must be in \[0"),
@@ -115,6 +129,8 @@ def test_petition_date_dollars_against_coins():
     (lambda: w.coins_recovered(1.0, 1.0, 0.0), r"later_price must be in \(0"),
     (lambda: w.class_payments(1.0, [-1.0]), "class_totals must be"),
     (lambda: w.distribute("estate"), "estate must be a Estate"),
+    (lambda: w.recovery_rates(w.Estate(1.0, (), ORDER), [-1.0]), "values must be"),
+    (lambda: w.recovery_rates(w.Estate(1.0, (), ORDER), []), "values must be"),
 ])
 def test_bad_input_is_rejected_by_name(make, message):
     with pytest.raises(ValueError, match=message):

@@ -45,7 +45,7 @@ from .. import _validate as v
 from ..core.results import Result
 
 __all__ = ["Claim", "Estate", "Distribution", "distribute", "class_payments", "coins_recovered",
-           "UNSECURED"]
+           "recovery_rates", "UNSECURED"]
 
 #: The class a secured claim's deficiency joins.
 UNSECURED = "general unsecured"
@@ -190,3 +190,17 @@ def coins_recovered(rate, petition_price: float, later_price) -> np.ndarray | fl
     p0 = v.positive("petition_price", petition_price)
     out = rate * p0 / later
     return float(out) if np.ndim(out) == 0 else out
+
+
+def recovery_rates(estate: Estate, values) -> pd.DataFrame:
+    """Each class's recovery rate as the estate's unencumbered value runs over ``values``.
+
+    One row per value (index ``value``, million USD), one column per class in the
+    estate's order (NaN for a class with no claims): :func:`distribute` at each value.
+    """
+    e = v.instance("estate", estate, Estate)
+    grid = np.asarray(values, dtype=float)
+    if grid.ndim != 1 or grid.size == 0 or np.any(~np.isfinite(grid)) or np.any(grid < 0):
+        raise ValueError("values must be a non-empty 1-d array of amounts >= 0")
+    rows = [distribute(e.with_value(float(x))).by_class["rate"].to_numpy() for x in grid]
+    return pd.DataFrame(rows, index=pd.Index(grid, name="value"), columns=list(e.order))
