@@ -131,6 +131,29 @@ def test_past_kelly_the_mean_return_rises_while_growth_falls(pb):
     assert np.all(np.diff(k.growth_rate(f, p, b)) < 1e-15)
 
 
+@settings(max_examples=100)
+@given(edges, st.floats(0.0, 0.95), st.integers(0, 8))
+def test_the_mean_wealth_against_an_exact_sum_over_the_number_of_wins(pb, f, n):
+    """(1 + mean return)^n against the binomial sum of every path's wealth, brute force."""
+    p, b = pb
+    brute = sum(math.comb(n, w) * p ** w * (1 - p) ** (n - w) * (1 + b * f) ** w
+                * (1 - f) ** (n - w) for w in range(n + 1))
+    assert k.mean_wealth(f, p, b, n) == pytest.approx(brute, rel=1e-9)
+
+
+def test_the_summary_of_a_run_against_its_parts():
+    bet = k.Bet(p=0.55, b=1.0, fraction=0.2, n_rounds=200)
+    run = k.simulate(bet, np.random.default_rng(9), n_paths=500)
+    row = run.summary(0.05)
+    assert row["growth rate"] == k.growth_rate(0.2, 0.55, 1.0)
+    assert row["median wealth, exp(n g)"] == pytest.approx(math.exp(200 * row["growth rate"]))
+    assert row["median wealth, simulated"] == np.median(run.wealth[:, -1])
+    assert row["mean wealth, closed form"] == k.mean_wealth(0.2, 0.55, 1.0, 200)
+    assert row["share that fell to 0.05"] == run.ruined(0.05)[-1]
+    with pytest.raises(ValueError, match="summary needs a fixed stake"):
+        k.simulate(bet.replace(lever=1.2), np.random.default_rng(9), n_paths=2).summary()
+
+
 @settings(max_examples=200)
 @given(st.floats(0.05, 20.0))
 def test_halving_first_and_doubling_first_are_complements(c):
@@ -226,6 +249,7 @@ def _run(seed=1):
      r"up must be in \(1"),
     (lambda: k.mean_return(1.0, 0.5, 1.0), r"f must be in \[0, 1\)"),
     (lambda: k.half_before_double(-1.0), r"c must be in \(0, inf\)"),
+    (lambda: k.mean_wealth(0.1, 0.55, 1.0, -1), r"n_rounds must be a whole number in \[0"),
     (lambda: k.growth_table(0.4, 1.0, [1.0]), "p and b must give the bet an edge"),
     (lambda: k.growth_table(0.55, 1.0, [5.0, 10.0]), r"multiples must be in \[0, 10\)"),
     (lambda: k.growth_table(0.55, 1.0, [-1.0]), r"multiples must be a non-empty list"),

@@ -58,6 +58,7 @@ from ..core.results import Result
 
 __all__ = ["Bet", "growth_rate", "mean_return", "kelly_fraction", "zero_growth_fraction",
            "zero_growth_log_stake", "double_before_half", "half_before_double", "growth_table",
+           "mean_wealth",
            "BetRun", "simulate"]
 
 
@@ -101,6 +102,16 @@ def mean_return(f, p: float, b: float):
         raise ValueError(f"f must be in [0, 1), got {f!r}")
     r = f * (b * p - (1 - p))
     return float(r) if r.ndim == 0 else r
+
+
+def mean_wealth(f, p: float, b: float, n_rounds: int):
+    r"""Mean wealth after ``n_rounds`` rounds at stake ``f`` (from :math:`W_0 = 1`),
+    :math:`(1 + \bar r(f))^n`: the rounds are independent, so the mean of the product is the
+    product of the means."""
+    n = v.count("n_rounds", n_rounds, 0, 1_000_000)
+    with np.errstate(over="ignore"):
+        out = (1.0 + np.asarray(mean_return(f, p, b))) ** n
+    return float(out) if out.ndim == 0 else out
 
 
 def kelly_fraction(p: float, b: float) -> float:
@@ -217,6 +228,28 @@ class BetRun(Result):
                              "(no path did)")
         share = float(np.count_nonzero(first == -1) / decided)
         return share, math.sqrt(share * (1.0 - share) / decided)
+
+    def summary(self, level: float = 0.01) -> pd.Series:
+        """The run at its last round beside the closed forms of its (fixed) stake: the
+        growth rate :math:`g(f)` and the median bettor's wealth it implies, :math:`e^{ng}`;
+        the simulated median and mean wealth; the mean wealth in closed form; and the share
+        of bettors who ever fell to ``level`` of the start."""
+        p = self.params
+        if p.lever != 1.0:
+            raise ValueError("summary needs a fixed stake (lever == 1): a levered run has no "
+                             "closed form")
+        g = growth_rate(p.fraction, p.p, p.b)
+        with np.errstate(over="ignore"):
+            typical = math.exp(min(p.n_rounds * g, 700.0))
+        return pd.Series({
+            "stake": p.fraction,
+            "growth rate": g,
+            "median wealth, simulated": float(np.median(self.wealth[:, -1])),
+            "median wealth, exp(n g)": typical,
+            "mean wealth, simulated": float(self.wealth[:, -1].mean()),
+            "mean wealth, closed form": mean_wealth(p.fraction, p.p, p.b, p.n_rounds),
+            f"share that fell to {level:g}": float(self.ruined(level)[-1]),
+        })
 
     def percentiles(self, qs=(10, 50, 90)) -> dict[float, np.ndarray]:
         """Percentiles of wealth across paths at each round (``n_rounds + 1`` values each)."""
