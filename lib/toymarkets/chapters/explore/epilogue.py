@@ -43,7 +43,7 @@ def tryit() -> TryIt:
         "multiple": widgets.FloatSlider(value=1.0, min=0.25, max=2.5, step=0.25,
                                         description="stake [× Kelly]"),
         "lever": widgets.FloatSlider(value=1.0, min=1.0, max=2.0, step=0.1,
-                                     description="after a win, stake × "),
+                                     description="stake × after each win"),
     }
     view = BetPanels(N_ROUNDS, wealth_lim=WEALTH_LIMITS, level=LEVEL)
 
