@@ -148,7 +148,7 @@ def levered_against_kelly(hot: kk.BetRun, kelly: kk.BetRun, path: int, *, title:
     to ``level`` of the start, by round."""
     hot, kelly = _run(hot, "hot"), _run(kelly, "kelly")
     ahead = hot.ahead_share(kelly)            # checks the flips are the same
-    path = hot._path(path, hot.wealth.shape[0])
+    path = v.count("path", path, 0, hot.wealth.shape[0] - 1)
     t = np.arange(hot.wealth.shape[1])
     fig, (top, mid, low) = figure(3, 1, size=(7.6, 6.4), sharex=True,
                                   gridspec_kw={"height_ratios": [2.2, 1.2, 1.2]})
@@ -223,9 +223,8 @@ class BetPanels:
 
     @styled
     def show(self, rule: kk.BetRun, kelly: kk.BetRun, *, title: str):
-        """Draw the reader's ``rule`` against fixed ``kelly`` (the same flips)."""
+        """Draw the reader's ``rule`` against fixed ``kelly`` (run on the same flips)."""
         rule, kelly = _run(rule, "rule"), _run(kelly, "kelly")
-        rule._same_flips(kelly)
         t = np.arange(rule.wealth.shape[1])
         bands = rule.percentiles((10, 50, 90))
         self.kelly.set_data(t, kelly.percentiles((50,))[50])
