@@ -36,7 +36,7 @@ lint: $(STAMP) ## ruff over the library, tests, scripts and notebooks
 	$(BIN)/lint-imports
 
 unit: $(STAMP) ## library and tooling tests (hypothesis included)
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q -n 2
 
 nbval: $(STAMP) ## re-run every notebook in _toc.yml and compare its outputs strictly
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg \
