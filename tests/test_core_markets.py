@@ -348,3 +348,11 @@ def test_consolidating_a_group_removes_its_claims_on_itself():
             "exchange loan": 50.0})}, {("FTX", "loan to the firm"): ("Alameda", "exchange loan")})
     with pytest.raises(ValueError, match="not among the assets"):
         consolidate({"FTX": exchange}, {("FTX", "nothing"): ("FTX", "customer deposits")})
+
+
+@pytest.mark.parametrize("law", [impact.SquareRoot(1.0, 1.0, 1.0), impact.LinearBook(1.0),
+                                 impact.Liquid()], ids=["sqrt", "linear", "liquid"])
+def test_a_sale_too_small_to_mark_has_no_discount(law):
+    # 5e-324 * 0.5 underflows to a mark of zero: the discount is 0, not 0/0 (a warning)
+    assert law.discount(5e-324, 0.5) == 0.0
+    assert law.discount(0.0, 0.5) == 0.0

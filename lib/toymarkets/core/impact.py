@@ -97,9 +97,10 @@ class ImpactLaw:
         """``1 - proceeds / (price * quantity)``: the share of the mark a sale loses, in [0, 1]."""
         q = _quantity(quantity)
         p = v.positive("price", price)
-        mark = p * q
-        return _out(np.where(q > 0, 1.0 - self._proceeds(q, p) / np.where(q > 0, mark, 1.0),
-                             0.0))
+        mark = p * q                # may underflow to 0 for a tiny q: no discount then
+        lost = 1.0 - np.divide(self._proceeds(q, p), mark, out=np.ones_like(mark),
+                               where=mark > 0)
+        return _out(lost)
 
 
 @dataclass(frozen=True)
