@@ -37,6 +37,7 @@ from toymarkets.models import marketmaking as mm
 from toymarkets.models import pricesupport as ps
 from toymarkets.models import toxicflow as tf
 from toymarkets.models import venture as vt
+from toymarkets.story import capstone as cs
 
 __all__ = ["Case", "CASES", "case"]
 
@@ -205,6 +206,26 @@ def _run_depositors(size: int) -> Callable[[], int]:
     return run
 
 
+def _capstone(size: int) -> Callable[[], int]:
+    """``capstone.simulate`` and its Shapley attribution, on ``size / 2^k`` market paths
+    (each run covers every one of the 2^k combinations of the switches)."""
+    n = 2 ** cs.K
+    size = v.count("size", size, n, 100 * n)
+    if size % n:
+        raise ValueError(f"size must be a multiple of {n} (one run is {n} scenarios), got {size}")
+    story = cs.Story()
+
+    def run() -> int:
+        done = 0
+        for seed in range(size // n):
+            result = cs.simulate(story, np.random.default_rng(SEED + seed))
+            result.attribution()
+            done += result.shortfall.size
+        return done
+
+    return run
+
+
 def _terra_blocks(size: int) -> Callable[[], int]:
     """``peg.simulate``: one Terra run of ``size`` blocks at the chapter's defaults."""
     params = peg.Peg(n_blocks=v.count("size", size, 200, 200_000))
@@ -333,6 +354,8 @@ CASES: tuple[Case, ...] = (
          sizes=(1_000, 10_000, 100_000, 1_000_000), typical=10_000, target=(10_000, 1.0)),
     Case("clearing.solve (Eisenberg–Noe, random network)", "nodes", _clearing,
          sizes=(100, 300, 1_000, 2_000), typical=100, target=(1_000, 1.0)),
+    Case("capstone.simulate + attribution (2^8 scenarios a run)", "scenarios", _capstone,
+         sizes=(256, 2_560), typical=256, target=(256, 2.0)),
 )
 
 

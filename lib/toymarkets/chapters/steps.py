@@ -136,7 +136,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("capstone", None, "What if nothing had been done?",
             "The whole story in one model, every decision a switch",
             "the story on one balance sheet; Shapley attribution", (), ("capstone",),
-            ("capstone",)),
+            ("capstone",), file="book/capstone.ipynb"),
 )
 
 #: The essay's seventeen steps by number.
