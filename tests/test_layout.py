@@ -190,6 +190,21 @@ def test_the_step_map_table_has_a_row_per_chapter_with_its_links():
             assert f"<toymarkets.models.{name}>" in row or f"`{name}` (planned)" in row
 
 
+def test_the_map_has_no_empty_row():
+    # the book is complete: every chapter of the map is written, and its row links the
+    # chapter and at least one library module, model or story
+    from booktools.sphinx_reader import step_map_rows
+
+    rows = step_map_rows(steps.CHAPTERS)[2:]
+    for row, c in zip(rows, steps.CHAPTERS, strict=True):
+        assert c.file is not None, f"{c.key} is not written yet"
+        assert (ROOT / c.file).exists(), c.file
+        assert c.models or c.story, f"{c.key} names no library module"
+        for name in c.story:
+            assert f"<toymarkets.story.{name}>" in row
+        assert "(planned)" not in row
+
+
 # ------------------------------------------------------------------ the library reference
 
 

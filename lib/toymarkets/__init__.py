@@ -20,4 +20,4 @@ layer             what it holds
 model is data, not prose: see ``toymarkets.chapters.steps.CHAPTERS``.
 """
 
-__version__ = "0.1.0"
+__version__ = "1.0"

@@ -58,10 +58,10 @@ their deposits).
    (:func:`~toymarkets.models.collateral.borrowing_multiple`) times the eligible
    collateral at last quarter's marks (lines are reviewed once a quarter): the long
    position and the farm tokens,
-   and the house tokens only if **house_collateral** (Step 14) is on. Outside lenders
+   and the house tokens only if **house_collateral** (Steps 6 and 14) is on. Outside lenders
    lend first, up to ``outside_limit``, and call what exceeds :math:`m` times the
    collateral (as Genesis recalled loans in June 2022). The exchange lends its
-   customers' cash (**lend_deposits**, Step 13) within the same collateral rule; it
+   customers' cash (**lend_deposits**, Steps 6 and 13) within the same collateral rule; it
    never calls, and it pays whatever the firm must pay (its bills, and outside
    lenders' calls) without asking for collateral (the firm could run a negative
    balance and was exempt from liquidation: sources.md rows 8 and 9). What the firm
@@ -145,8 +145,8 @@ LABELS = {
 }
 #: The essay's steps behind each switch.
 STEPS = {"take_liquidations": (2, 11), "back_token": (3, 14, 15), "farm": (4, 5, 6),
-         "directional": (7, 9), "venture": (8,), "bail_out": (12,), "lend_deposits": (13,),
-         "house_collateral": (14,)}
+         "directional": (7, 9), "venture": (8,), "bail_out": (12,), "lend_deposits": (6, 13),
+         "house_collateral": (6, 14)}
 #: The quarters, from the exchange's launch to the bankruptcy; index t = 1..14 (t = 0 is
 #: the start).
 QUARTERS = tuple(f"{y}Q{q}" for y in (2019, 2020, 2021, 2022) for q in (1, 2, 3, 4))[2:]

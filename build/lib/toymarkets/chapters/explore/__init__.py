@@ -1,1 +1,0 @@
-"""Each chapter's "Try it" control, one module per step: ``toymarkets.explore.stepNN.tryit()``."""
