@@ -222,7 +222,7 @@ def test_the_closed_forms_agree_with_the_pool_arithmetic(params, fractions):
 executions = st.builds(
     Execution, quantity=st.floats(1.0, 1e7), horizon=st.floats(0.1, 50.0),
     n_intervals=st.integers(1, 40), volatility=st.floats(0.0, 5.0),
-    half_spread=st.floats(0.0, 1.0), temporary=st.floats(1e-6, 1e-3),
+    half_spread=st.floats(0.0, 1.0), temporary=st.floats(1e-5, 1e-3),
     permanent=st.floats(0.0, 1e-7), risk_aversion=st.floats(0.0, 1e-4),
     price=st.floats(1.0, 1e3))
 
@@ -440,3 +440,12 @@ def test_the_figures_draw_the_results_and_refuse_anything_else():
         fi.discount_curves(curve, {}, title="t")
     with pytest.raises(ValueError, match="chosen and frontier"):
         fi.schedules({}, [], title="t")
+
+
+def test_a_temporary_impact_below_half_the_permanent_per_interval_is_rejected():
+    # hypothesis found this corner: one interval of 24 time units makes
+    # permanent * tau / 2 = 1.0003e-6 exceed the temporary impact of 1e-6
+    with pytest.raises(ValueError, match="temporary must exceed permanent"):
+        im.Execution(quantity=1.0, horizon=24.0, n_intervals=1, volatility=0.0,
+                     half_spread=0.0, temporary=1e-6, permanent=8.336175558921745e-08,
+                     risk_aversion=0.0, price=1.0)
