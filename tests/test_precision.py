@@ -141,3 +141,14 @@ def test_nbval_passes_a_last_digit_change_and_fails_a_real_one(tmp_path):
         path.write_text(json.dumps(_notebook_storing(stored, computed)), encoding="utf-8")
         done = _nbval(path)
         assert done.returncode == want, f"{name}: nbval exited {done.returncode}\n{done.stdout}"
+
+
+def test_parameter_tables_never_round_a_small_parameter_to_zero():
+    from toymarkets.chapters.notebook import parameters
+    from toymarkets.models import impact as im
+
+    table = parameters(im.Execution(temporary=2.5e-6, permanent=2.5e-7))
+    shown = table.iloc[:, 0].to_dict()
+    assert shown["permanent"] == "2.5e-07" and shown["temporary"] == "2.5e-06"
+    assert shown["volatility"] == "0.95" and shown["n_intervals"] == 5
+    assert shown["quantity"] == "1000000"

@@ -99,5 +99,17 @@ def parameters(params):
 
     if not dataclasses.is_dataclass(params):
         raise ValueError(f"params must be a parameter dataclass, got {type(params).__name__}")
-    values = {f.name: getattr(params, f.name) for f in dataclasses.fields(params)}
+    values = {f.name: _shown(getattr(params, f.name)) for f in dataclasses.fields(params)}
     return pd.Series(values, name=type(params).__name__, dtype=object).to_frame()
+
+
+def _shown(value):
+    """A parameter as the table shows it: a float to six significant digits, positional
+    unless it is tiny or huge (so 2.5e-07 is not shown as 0.0), anything else as it is."""
+    if isinstance(value, float | np.floating) and not isinstance(value, bool):
+        x = float(value)
+        if x == 0.0 or 1e-4 <= abs(x) < 1e12:
+            return np.format_float_positional(x, precision=6, unique=True, fractional=False,
+                                              trim="-")
+        return f"{x:.6g}"
+    return value
