@@ -244,6 +244,10 @@ def test_search_works_offline(open_page, built_book):
     visit = open_page(built_book / "search.html", f"?q={word}")
     results = visit.page.locator("#search-results ul.search li a")
     results.first.wait_for(timeout=10_000)
+    # Sphinx adds the results one by one (5 ms apart) and then says it has finished: read
+    # them only then, or a chapter ranked after the library's many "market" names is missed
+    visit.page.locator("#search-results .search-summary", has_text="Search finished").wait_for(
+        timeout=30_000)
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any(h.split("#")[0].endswith(chapter.with_suffix(".html").as_posix())
                for h in hrefs), f"searching {word!r} did not find {chapter}: {hrefs}"
