@@ -184,11 +184,15 @@ def test_student_runs_the_chapter_and_moves_a_slider(lab, browser, notebook, tim
         tryit = page.locator(".jp-OutputArea-output").filter(
             has=page.locator(".widget-slider")).filter(has=page.locator("img")).first
         try:
-            tryit.wait_for(timeout=30_000)
+            # Run All leaves the view at the last cell. JupyterLab's default windowing
+            # (content-visibility) does not lay out cells far outside the viewport, so the
+            # Try-it is found in the page first, then scrolled to, then must show.
+            tryit.wait_for(state="attached", timeout=30_000)
+            tryit.scroll_into_view_if_needed()
+            tryit.wait_for(state="visible", timeout=30_000)
         except PlaywrightTimeout:
             raise AssertionError("after Run All, no output shows a Try-it slider and picture") \
                 from None
-        tryit.scroll_into_view_if_needed()
         image = tryit.locator("img").first
         handle = tryit.locator(".widget-slider .noUi-handle").first
         readout = tryit.locator(".widget-slider .widget-readout").first
