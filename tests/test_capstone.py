@@ -18,7 +18,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toymarkets.core.impact import LinearBook
 from toymarkets.models import waterfall
 from toymarkets.story import capstone as c
 
@@ -224,13 +223,6 @@ def test_a_deeper_run_never_shrinks_the_shortfall(story, other):
     a = c.simulate(story.replace(run_fall=lo), np.random.default_rng(7)).shortfall
     b = c.simulate(story.replace(run_fall=hi), np.random.default_rng(7)).shortfall
     assert np.all(b >= a - 1e-12)
-
-
-def test_support_buys_at_the_cost_of_the_linear_book():
-    # the closed-form inverse used for a budget agrees with LinearBook.cost
-    for price, slope, budget in [(1.0, 3.0, 0.5), (20.0, 0.1, 2.0), (5.0, 50.0, 0.01)]:
-        q = float(c._tokens_for(np.array(budget), price, slope))
-        assert LinearBook(slope).cost(q, price) == pytest.approx(budget, rel=1e-12)
 
 
 def test_the_market_path_is_seeded_and_crashes_in_the_luna_quarter():

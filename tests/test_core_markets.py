@@ -172,6 +172,36 @@ def test_a_linear_book_and_a_pool_match_their_closed_forms():
     assert cp.proceeds(1e12, 5.0) < 5_000.0
 
 
+@settings(max_examples=100)
+@given(laws, st.lists(st.tuples(st.floats(0.0, 1e6), st.floats(0.01, 1e4)), min_size=1,
+                      max_size=8))
+def test_prices_and_quantities_broadcast_as_one_call_per_pair(law, pairs):
+    if isinstance(law, impact.ConstantProduct):
+        pairs = [(min(q, 0.5 * law.reserve_token), p) for q, p in pairs]
+    q, p = (np.array(x) for x in zip(*pairs, strict=True))
+    for method in (law.proceeds, law.cost):
+        want = [method(float(a), float(b)) for a, b in zip(q, p, strict=True)]
+        np.testing.assert_allclose(method(q, p), want, rtol=1e-13, atol=0.0)
+
+
+@given(st.floats(1e-6, 1e3), st.floats(0.0, 1e4), st.floats(0.0, 1e9))
+def test_what_a_budget_buys_in_a_linear_book_is_the_inverse_of_its_cost(slope, price, budget):
+    book = impact.LinearBook(slope)
+    q = book.bought_with(budget, price)
+    assert q >= 0.0
+    assert book.cost(q, price) == pytest.approx(budget, rel=1e-9, abs=1e-12)
+    # the same budget buys more from a lower price; a budget of zero buys nothing
+    assert book.bought_with(budget, price + 1.0) <= q
+    assert book.bought_with(0.0, price) == 0.0
+
+
+def test_a_linear_book_buys_its_closed_form():
+    # 20 q + 0.25 q^2 = 2100 has the root q = 60 (2 * 2100 / (20 + sqrt(400 + 2100)))
+    assert impact.LinearBook(0.5).bought_with(2_100.0, 20.0) == pytest.approx(60.0, rel=1e-15)
+    np.testing.assert_allclose(impact.LinearBook(0.5).bought_with([0.0, 2_100.0], [20.0, 0.0]),
+                               [0.0, math.sqrt(2 * 2_100 / 0.5)], rtol=1e-15)
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda: impact.SquareRoot(0.0, 1.0), r"volatility must be in \(0, 5\]"),
     (lambda: impact.SquareRoot(0.1, -1.0), r"daily_volume must be in \(0"),
@@ -179,6 +209,10 @@ def test_a_linear_book_and_a_pool_match_their_closed_forms():
     (lambda: impact.ConstantProduct(1.0, 1.0, fee=1.5), r"fee must be in \[0, 1\)"),
     (lambda: impact.Liquid().proceeds(-1.0, 1.0), r"quantity must be finite and in \[0, inf\)"),
     (lambda: impact.Liquid().proceeds(1.0, -1.0), r"price must be in \[0, inf\)"),
+    (lambda: impact.Liquid().cost(1.0, [1.0, -1.0]), r"price must be finite and in \[0, inf\)"),
+    (lambda: impact.LinearBook(1.0).bought_with(-1.0, 1.0),
+     r"budget must be finite and in \[0, inf\)"),
+    (lambda: impact.LinearBook(1.0).bought_with(1.0, np.nan), r"price must be"),
     (lambda: impact.discount(object(), 1.0, 1.0), "law must be an impact law"),
 ])
 def test_impact_rejects_bad_input_by_name(make, message):

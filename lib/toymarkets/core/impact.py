@@ -60,6 +60,18 @@ def _quantity(q) -> np.ndarray:
     return a
 
 
+def _price(p, *, positive: bool = False):
+    """A mark price, or an array of them that broadcasts with the quantity: finite and
+    >= 0 (> 0 where ``positive``)."""
+    if np.ndim(p) == 0:
+        return v.positive("price", p) if positive else v.non_negative("price", p)
+    a = np.asarray(p, dtype=float)
+    if not np.all(np.isfinite(a)) or np.any(a <= 0 if positive else a < 0):
+        raise ValueError(f"price must be finite and in {'(0' if positive else '[0'}, inf), "
+                         f"got {p!r}")
+    return a
+
+
 def _out(a):
     a = np.asarray(a, dtype=float)
     return float(a) if a.ndim == 0 else a
@@ -69,14 +81,16 @@ class ImpactLaw:
     """Base of the impact laws: a subclass defines ``_proceeds(q, price)`` for arrays of
     quantities, and inherits :meth:`proceeds`, :meth:`average_price` and :meth:`discount`."""
 
-    def proceeds(self, quantity, price: float):
-        """USD a sale of ``quantity`` (>= 0, array allowed) fetches from the mark ``price``."""
-        p = v.non_negative("price", price)
+    def proceeds(self, quantity, price):
+        """USD a sale of ``quantity`` (>= 0) fetches from the mark ``price`` (>= 0); either
+        may be an array, and they broadcast."""
+        p = _price(price)
         return _out(self._proceeds(_quantity(quantity), p))
 
-    def cost(self, quantity, price: float):
-        """USD that buying ``quantity`` (>= 0, array allowed) costs from the mark ``price``."""
-        p = v.non_negative("price", price)
+    def cost(self, quantity, price):
+        """USD that buying ``quantity`` (>= 0) costs from the mark ``price`` (>= 0); either
+        may be an array, and they broadcast."""
+        p = _price(price)
         return _out(self._cost(_quantity(quantity), p))
 
     def marginal(self, quantity, price: float, side: str = "sell"):
@@ -175,6 +189,19 @@ class LinearBook(ImpactLaw, v.Parameters):
 
     def _cost(self, q, p):
         return p * q + 0.5 * self.slope * q ** 2
+
+    def bought_with(self, budget, price):
+        r"""Tokens a ``budget`` (USD, >= 0) buys from the mark ``price`` (>= 0), the inverse
+        of :meth:`cost`: the root of :math:`P_0 Q + \lambda Q^2/2 = c`, written
+        :math:`Q = 2c / (P_0 + \sqrt{P_0^2 + 2\lambda c})` so that it stays exact for a
+        small budget. Either argument may be an array."""
+        c = np.asarray(budget, dtype=float)
+        if not np.all(np.isfinite(c)) or np.any(c < 0):
+            raise ValueError(f"budget must be finite and in [0, inf), got {budget!r}")
+        p = _price(price)
+        root = p + np.sqrt(p * p + 2.0 * self.slope * c)
+        return _out(np.divide(2.0 * c, root, out=np.zeros(np.broadcast(c, root).shape),
+                              where=root > 0))
 
     def _marginal_sell(self, q, p):
         return np.maximum(p - self.slope * q, 0.0)

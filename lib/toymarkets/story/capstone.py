@@ -119,7 +119,7 @@ import pandas as pd
 
 from .. import _validate as v
 from ..core.balancesheet import BalanceSheet, Position
-from ..core.impact import SquareRoot
+from ..core.impact import LinearBook, SquareRoot
 from ..core.results import Result
 from ..models import clearing, collateral, farming, liquidation, venture, waterfall
 from ..models import marketmaking as mm
@@ -485,13 +485,6 @@ class CapstoneRun(Result):
         return BalanceSheet(assets, liabilities)
 
 
-def _tokens_for(cost, price, slope):
-    r"""Tokens a budget ``cost`` buys from ``price`` in a linear book of ``slope``: the root
-    of :math:`p q + \lambda q^2/2 = c` (the inverse of :meth:`LinearBook.cost`)."""
-    return np.where(cost > 0, 2.0 * cost / (price + np.sqrt(price ** 2 + 2.0 * slope * cost)),
-                    0.0)
-
-
 #: The group's cash flows with the outside world, one column each in ``CapstoneRun.flows``.
 FLOWS = ("new deposits", "market making", "liquidations", "farming", "interest paid",
          "borrowed outside", "repaid outside", "house tokens bought", "farm tokens bought",
@@ -553,12 +546,10 @@ def simulate(story: Story, rng: np.random.Generator) -> CapstoneRun:
         cash = (cash + flow["market making"] + flow["liquidations"] + flow["farming"]
                 + flow["interest paid"])
         # 3. decisions: what the firm would like to spend; sales come in as cash at once
-        slope = base_price[t] / s.house_depth
+        book = LinearBook(slope=base_price[t] / s.house_depth)
         floor = np.where(on["back_token"] & (t < T), np.maximum(last_price, price), price)
         support_tokens = np.maximum(s.house_depth * (floor / base_price[t] - 1.0) - bought, 0.0)
-        # their cost in the linear book, p q + slope q^2 / 2 (LinearBook.cost), within budget
-        support = np.minimum(price * support_tokens + 0.5 * slope * support_tokens ** 2,
-                             s.support_budget)
+        support = np.minimum(book.cost(support_tokens, price), s.support_budget)
         in_farming = FARMING[0] <= t <= FARMING[1]
         farm_buy = np.where(on["farm"] & in_farming,
                             np.maximum(s.farm_share * deposits[t] - farm, 0.0), 0.0)
@@ -602,7 +593,7 @@ def simulate(story: Story, rng: np.random.Generator) -> CapstoneRun:
         cash = cash_free - bills_left + use_out + use_x       # the spending is paid below
         outside, owed, xcash = outside + use_out, owed + use_x, xcash - use_x
         # 5. the spending, scaled to what could be funded
-        tokens = _tokens_for(scale * support, price, slope)
+        tokens = book.bought_with(scale * support, price)
         house, bought = house + tokens, bought + tokens
         price = base_price[t] * (1.0 + bought / s.house_depth)
         spent = {"house tokens bought": scale * support, "farm tokens bought": scale * farm_buy,
