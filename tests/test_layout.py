@@ -248,3 +248,68 @@ def test_every_cited_key_in_the_library_is_in_the_bibliography():
         for group in re.findall(r":cite:[pt]?:`([^`]+)`", path.read_text("utf-8")):
             for key in group.split(","):
                 assert key.strip() in keys, f"{path.name}: {key.strip()} not in references.bib"
+
+
+#: Remarks meant for the authors (how a source was checked, what could not be), which
+#: belong in BibTeX comments: sphinxcontrib-bibtex prints every field of an entry.
+AUTHORS_REMARK = re.compile(
+    r"verif|slug|sources table|from memory|before print|reconstructed|paraphrased"
+    r"|not recorded|\bseen (?:in|via|as|only)\b|stored (?:copy|reproduction|page)|syndicated"
+    r"|copy seen", re.I)
+
+
+def test_no_field_of_the_bibliography_prints_a_remark_for_the_authors():
+    from pybtex.database import parse_file
+
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    remarks = [f"{key}.{field}: {value}" for key, entry in entries.items()
+               for field, value in entry.fields.items() if AUTHORS_REMARK.search(value)]
+    assert not remarks, "move these to a '% key: ...' comment:\n" + "\n".join(remarks)
+
+
+def test_the_remark_check_catches_a_note_for_the_authors():
+    assert AUTHORS_REMARK.search("page range NOT verified -- check before print")
+    assert AUTHORS_REMARK.search("Title paraphrased from URL slug; byline not recorded.")
+    assert not AUTHORS_REMARK.search("Reprinted as Cowles Foundation Paper No. 1304.")
+
+
+# ------------------------------------------------------------------ the pages' tables
+
+_SEPARATOR = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
+
+
+def _table_problems(text: str) -> list[str]:
+    """Markdown tables whose second line is not the header's separator (the page would
+    print the first rows as raw text), or with a second separator further down."""
+    problems, block = [], []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            block.append(line)
+            continue
+        if block:
+            seps = [i for i, row in enumerate(block) if _SEPARATOR.match(row)]
+            if seps != [1]:
+                problems.append(f"table starting {block[0][:60]!r}: separator at rows {seps}")
+            block = []
+    return problems
+
+
+def _pages_text():
+    for path in sorted((ROOT / "book").rglob("*.md")):
+        yield path.relative_to(ROOT), path.read_text("utf-8")
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        yield path.relative_to(ROOT), "\n\n".join(c.source for c in cells
+                                                  if c.cell_type == "markdown")
+
+
+def test_every_table_on_every_page_has_its_separator_under_the_header():
+    problems = [f"{path}: {p}" for path, text in _pages_text() for p in _table_problems(text)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_table_check_catches_rows_above_the_separator():
+    good = "| a | b |\n|---|--:|\n| 1 | 2 |\n"
+    assert _table_problems(good) == []
+    assert _table_problems("| a | b |\n| 1 | 2 |\n|---|---|\n| 3 | 4 |\n")
+    assert _table_problems("| a | b |\n| 1 | 2 |\n")

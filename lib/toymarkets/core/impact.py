@@ -192,7 +192,7 @@ class LinearBook(ImpactLaw, v.Parameters):
 
     def bought_with(self, budget, price):
         r"""Tokens a ``budget`` (USD, >= 0) buys from the mark ``price`` (>= 0), the inverse
-        of :meth:`cost`: the root of :math:`P_0 Q + \lambda Q^2/2 = c`, written
+        of :meth:`ImpactLaw.cost`: the root of :math:`P_0 Q + \lambda Q^2/2 = c`, written
         :math:`Q = 2c / (P_0 + \sqrt{P_0^2 + 2\lambda c})` so that it stays exact for a
         small budget. Either argument may be an array."""
         c = np.asarray(budget, dtype=float)
