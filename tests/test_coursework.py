@@ -11,6 +11,7 @@ import copy
 import csv
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -366,6 +367,21 @@ object.__setattr__(answer_key("step01.otc_share"), "rtol", 0.99)
 print(check("step01.otc_share", 0.0))
 """
 
+_REWRITE = """
+import dataclasses
+from toymarkets.chapters.answers import step01
+step01.ANSWERS["otc_share"] = dataclasses.replace(step01.ANSWERS["otc_share"], decimals=None,
+                                                  atol=1e9, rtol=0.99)
+print(check("step01.otc_share", 0.0))
+"""
+
+_REPLACE_CHECK = """
+def check(key, value):
+    print(f"✅ {key}: right. Well done.")
+check("step01.otc_share", 0.0)
+check("step01.ticket_fee", None)
+"""
+
 
 @pytest.fixture(scope="module")
 def forged(tmp_path_factory):
@@ -377,7 +393,8 @@ def forged(tmp_path_factory):
     base = cw.student_copy(fixture.chapter(), fixture.CHAPTER)
     for student, source in (("verdicts", _FORGE_VERDICTS), ("values", _FORGE_VALUE % right),
                             ("wrong_value", _FORGE_VALUE % 0.0), ("peeker", _PEEK),
-                            ("loosener", _LOOSEN)):
+                            ("loosener", _LOOSEN), ("rewriter", _REWRITE),
+                            ("replacer", _REPLACE_CHECK)):
         nb = copy.deepcopy(base)
         nb.cells.append(new_code_cell(source))
         (folder / student).mkdir()
@@ -403,6 +420,15 @@ def test_objects_that_peek_and_kernels_that_loosen_tolerances_score_nothing(forg
     assert _scores(forged, "loosener") == {"step01.otc_share": 0, "step01.ticket_fee": 0}
     report = forged.reports["loosener/01-market-maker.ipynb"]
     assert report["completed"] and report["errors"] == []
+
+
+def test_rewriting_the_answer_keys_or_replacing_check_in_the_kernel_scores_nothing(forged):
+    # the kernel's own self-check believes the rewritten key; the grader does not
+    assert _scores(forged, "rewriter") == {"step01.otc_share": 0, "step01.ticket_fee": 0}
+    assert _scores(forged, "replacer") == {"step01.otc_share": 0, "step01.ticket_fee": 0}
+    for student in ("rewriter", "replacer"):
+        report = forged.reports[f"{student}/01-market-maker.ipynb"]
+        assert report["completed"] and report["errors"] == []
 
 
 def test_an_endless_loop_is_stopped_at_the_time_limit(tmp_path):
@@ -471,3 +497,35 @@ def test_run_report_is_json(tmp_path):
     cw.run_one(tmp_path / "bad.ipynb", tmp_path, tmp_path / "guard.py", cw.Limits(), result)
     report = json.loads(result.read_text())
     assert not report["completed"] and report["stopped"].startswith("could not run")
+
+
+# --------------------------------------------------------------------------- the instructors' page
+
+INSTRUCTORS = ROOT / "book" / "instructors.md"
+
+
+def _blocks(text: str, fence: str) -> list[str]:
+    """The bodies of the page's code blocks fenced as ```fence."""
+    return [b.split("\n```", 1)[0] for b in text.split(f"```{fence}\n")[1:]]
+
+
+def test_the_hints_the_instructors_page_quotes_are_the_answer_keys_own():
+    from toymarkets.chapters.checks import answer_key
+
+    quoted = re.findall(r"❌ (step\d\d\.\w+): not yet right\. Hint: (.+)$",
+                        INSTRUCTORS.read_text("utf-8"), re.M)
+    assert quoted, "the page quotes no hint"
+    for key, hint in quoted:
+        assert hint == answer_key(key).hint, key
+
+
+def test_the_worked_example_prints_what_the_instructors_page_shows(tmp_path, monkeypatch):
+    from fixtures.coursework import example
+
+    example.write(tmp_path / "submissions")
+    monkeypatch.chdir(tmp_path)
+    assert cw.main(["grade", "submissions"]) in (0, None)
+    page = INSTRUCTORS.read_text("utf-8")
+    shown = [b for b in _blocks(page, "text") if b.startswith("student,")]
+    assert shown == [(tmp_path / "grades.csv").read_text("utf-8").rstrip("\n"),
+                     (tmp_path / "grades-summary.csv").read_text("utf-8").rstrip("\n")]

@@ -305,7 +305,7 @@ def _stub_cell(nb, code: list, label: str):
         name = calls[0].argument
         source = (f"# Your working for exercise {label}: write `{name}` here (add cells if you "
                   f"like).\n# Keep this check last: grading runs the notebook from the top and "
-                  f"keeps the last verdict.\n"
+                  f"judges the last answer checked.\n"
                   f"check({json.dumps(calls[0].key)}, {name})")
         cell = nbformat.v4.new_code_cell(source)
     elif code:

@@ -30,6 +30,7 @@ kernel, for the student's benefit.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import math
@@ -202,7 +203,12 @@ class CheckResult:
 
 
 def answer_key(key: str) -> Answer:
-    """The :class:`Answer` registered as ``key`` ("step01.name") in the chapters' answers."""
+    """The :class:`Answer` registered as ``key`` ("step01.name") in the chapters' answers.
+
+    Each call returns a fresh copy, so a notebook that loosens the copy it was given
+    (``object.__setattr__`` on a frozen field) does not loosen its next check. A kernel
+    that rewrites the answers module itself still fools its own self-check; the grader,
+    which judges in its own process, is never fooled (``booktools.coursework``)."""
     if not isinstance(key, str) or key.count(".") != 1:
         raise ValueError(f"key must look like 'step01.name', got {key!r}")
     module_name, name = key.split(".")
@@ -213,7 +219,7 @@ def answer_key(key: str) -> Answer:
     answers = getattr(module, "ANSWERS", {})
     if name not in answers:
         raise ValueError(f"no exercise named {name!r} in {module_name!r}: {sorted(answers)}")
-    return answers[name]
+    return copy.copy(answers[name])
 
 
 def verdict(key: str, spec: Answer, submitted: dict) -> CheckResult:

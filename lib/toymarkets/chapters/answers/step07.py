@@ -47,7 +47,7 @@ ANSWERS = {
         hint="build a Market with volatility 0.08 and daily_volume 2e6, ask liquidation_curve "
              "for a sale of 15 days of volume, and read the square-root discount, a fraction."),
     "ten_day_proceeds": Answer(
-        expected=_ten_day_proceeds, rtol=1e-6,
+        expected=_ten_day_proceeds, decimals=0, rtol=0.0,
         hint="change horizon and n_intervals of the default Execution to 10, keep the rest, "
              "and read expected_proceeds of its schedule (USD, not thousands)."),
     "dump": Answer(
