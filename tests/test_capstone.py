@@ -287,3 +287,19 @@ def test_counting_by_the_number_of_decisions_on_covers_every_combination(run):
                  if label in table.loc[n, "worst combination"].split("; ")]
         assert len(names) == n
         assert run.shortfall[c.mask_of(names)] == table.loc[n, "largest shortfall"]
+
+
+def test_the_chapters_words_on_the_milder_crash_hold(run):
+    """The capstone's solution says, in words, what the glued places show: with a 30% crash
+    taking the house token as collateral climbs past farming, and lending the deposits
+    stays first. If a change to the model breaks that, the prose must change too."""
+    from toymarkets.chapters.explore import capstone as chapter
+
+    assert chapter.SEED == 2019                     # the run fixture is the chapter's run
+    mild = c.simulate(c.Story(shock=0.3), np.random.default_rng(chapter.SEED))
+    place = {name: frame["share"].rank(ascending=False)
+             for name, frame in (("severe", run.attribution()), ("mild", mild.attribution()))}
+    assert place["severe"]["house_collateral"] > place["severe"]["farm"]
+    assert place["mild"]["house_collateral"] < place["mild"]["farm"]
+    assert place["mild"]["house_collateral"] < place["severe"]["house_collateral"]
+    assert place["severe"]["lend_deposits"] == place["mild"]["lend_deposits"] == 1

@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
     (lambda: v.count("n_steps", True), "n_steps must be a whole number"),
     (lambda: v.finite("x", float("inf")), "x must be finite"),
     (lambda: v.positive("x", "3"), "x must be a real number"),
+    (lambda: v.non_negative_array("q", [1.0, -1e-300]), r"q must be finite and in \[0, inf\)"),
+    (lambda: v.non_negative_array("q", [1.0, float("nan")]), r"q must be finite and in \[0"),
+    (lambda: v.non_negative_array("q", "many"), r"q must be finite and in \[0"),
 ])
 def test_checks_name_the_parameter_and_range(call, message):
     with pytest.raises(ValueError, match=message):
@@ -40,6 +43,14 @@ def test_checks_name_the_parameter_and_range(call, message):
 @given(st.floats(0.0, 1.0))
 def test_probability_accepts_the_closed_unit_interval(p):
     assert v.probability("p", p) == p
+
+
+@given(st.lists(st.floats(0.0, 1e300), max_size=6))
+def test_non_negative_arrays_come_back_as_float_arrays_unchanged(values):
+    out = v.non_negative_array("q", values)
+    assert out.dtype == float and out.shape == (len(values),)
+    assert out.tolist() == [float(x) for x in values]
+    assert v.non_negative_array("q", 2).shape == ()
 
 
 # ---------------------------------------------------------------- balance sheet

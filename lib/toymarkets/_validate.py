@@ -11,8 +11,8 @@ import dataclasses
 import math
 from numbers import Integral, Real
 
-__all__ = ["in_range", "positive", "non_negative", "probability", "count", "finite", "generator",
-           "instance", "choice", "Parameters"]
+__all__ = ["in_range", "positive", "non_negative", "non_negative_array", "probability", "count",
+           "finite", "generator", "instance", "choice", "Parameters"]
 
 
 def _real(name: str, value) -> float:
@@ -56,6 +56,20 @@ def positive(name: str, value, hi: float = math.inf) -> float:
 def non_negative(name: str, value, hi: float = math.inf) -> float:
     """A finite number in [0, hi]."""
     return in_range(name, value, 0.0, hi, hi_open=math.isinf(hi))
+
+
+def non_negative_array(name: str, value):
+    """A number or an array of numbers, each finite and >= 0, as a float ``ndarray``
+    (0-d for a number)."""
+    import numpy as np
+
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be finite and in [0, inf), got {value!r}") from None
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise ValueError(f"{name} must be finite and in [0, inf), got {value!r}")
+    return a
 
 
 def probability(name: str, value) -> float:

@@ -54,22 +54,12 @@ __all__ = ["ImpactLaw", "SquareRoot", "LinearBook", "ConstantProduct", "Liquid",
 
 
 def _quantity(q) -> np.ndarray:
-    a = np.asarray(q, dtype=float)
-    if not np.all(np.isfinite(a)) or np.any(a < 0):
-        raise ValueError(f"quantity must be finite and in [0, inf), got {q!r}")
-    return a
+    return v.non_negative_array("quantity", q)
 
 
-def _price(p, *, positive: bool = False):
-    """A mark price, or an array of them that broadcasts with the quantity: finite and
-    >= 0 (> 0 where ``positive``)."""
-    if np.ndim(p) == 0:
-        return v.positive("price", p) if positive else v.non_negative("price", p)
-    a = np.asarray(p, dtype=float)
-    if not np.all(np.isfinite(a)) or np.any(a <= 0 if positive else a < 0):
-        raise ValueError(f"price must be finite and in {'(0' if positive else '[0'}, inf), "
-                         f"got {p!r}")
-    return a
+def _price(p):
+    """A mark price (>= 0), or an array of them that broadcasts with the quantity."""
+    return v.non_negative("price", p) if np.ndim(p) == 0 else v.non_negative_array("price", p)
 
 
 def _out(a):
@@ -195,9 +185,7 @@ class LinearBook(ImpactLaw, v.Parameters):
         of :meth:`ImpactLaw.cost`: the root of :math:`P_0 Q + \lambda Q^2/2 = c`, written
         :math:`Q = 2c / (P_0 + \sqrt{P_0^2 + 2\lambda c})` so that it stays exact for a
         small budget. Either argument may be an array."""
-        c = np.asarray(budget, dtype=float)
-        if not np.all(np.isfinite(c)) or np.any(c < 0):
-            raise ValueError(f"budget must be finite and in [0, inf), got {budget!r}")
+        c = v.non_negative_array("budget", budget)
         p = _price(price)
         root = p + np.sqrt(p * p + 2.0 * self.slope * c)
         return _out(np.divide(2.0 * c, root, out=np.zeros(np.broadcast(c, root).shape),

@@ -178,9 +178,7 @@ def next_price(params: Loop, price):
     :math:`P_{n+1} = P_0 + (P_0/\delta)(m Q_0 P_n - D_0)`, for ``price`` (>= 0, array
     allowed) [USD]."""
     p = v.instance("params", params, Loop)
-    a = np.asarray(price, dtype=float)
-    if not np.all(np.isfinite(a)) or np.any(a < 0):
-        raise ValueError(f"price must be finite and in [0, inf), got {price!r}")
+    a = v.non_negative_array("price", price)
     out = p.price + p.price / p.depth * (p.multiple * p.holding * a - p.debt)
     return float(out) if out.ndim == 0 else out
 
@@ -213,9 +211,7 @@ def spare_capacity(params: Loop, bought):
     what the collateral would still support beyond what the purchases cost. The turns
     climb while it is positive and rest where it first reaches zero."""
     p = v.instance("params", params, Loop)
-    q = np.asarray(bought, dtype=float)
-    if not np.all(np.isfinite(q)) or np.any(q < 0):
-        raise ValueError(f"bought must be finite and in [0, inf), got {bought!r}")
+    q = v.non_negative_array("bought", bought)
     price = np.asarray(p.market.marginal(q, p.price, "buy"), dtype=float)
     cost = np.asarray(p.market.cost(q, p.price), dtype=float)
     out = p.multiple * (p.holding + q) * price - p.debt - cost

@@ -197,9 +197,7 @@ def farmer_profit(reward: float, cost: float, capital, others: float):
     """
     reward, cost = _reward(reward), _cost(cost)
     others = v.positive("others", others, 1e15)
-    k = np.asarray(capital, dtype=float)
-    if not np.all(np.isfinite(k)) or np.any(k < 0):
-        raise ValueError(f"capital must be finite and in [0, inf), got {capital!r}")
+    k = v.non_negative_array("capital", capital)
     out = reward * k / (k + others) - cost * k
     return float(out) if out.ndim == 0 else out
 

@@ -202,9 +202,7 @@ class Perpetual(v.Parameters):
 
 def _prices(name: str, value) -> np.ndarray | float:
     """A price or an array of prices, each finite and >= 0."""
-    a = np.asarray(value, dtype=float)
-    if not np.all(np.isfinite(a)) or np.any(a < 0):
-        raise ValueError(f"{name} must be finite and in [0, inf), got {value!r}")
+    a = v.non_negative_array(name, value)
     return float(a) if a.ndim == 0 else a
 
 
@@ -335,9 +333,7 @@ class Cascade(SolverResult):
 
 
 def _book_price(params: Perpetual, quantity):
-    q = np.asarray(quantity, dtype=float)
-    if not np.all(np.isfinite(q)) or np.any(q < 0):
-        raise ValueError(f"quantity must be finite and in [0, inf), got {quantity!r}")
+    q = v.non_negative_array("quantity", quantity)
     out = params.crash_price * (1.0 - np.asarray(params.market.impact(q)))
     return float(out) if out.ndim == 0 else out
 
