@@ -1,6 +1,6 @@
 """End to end, as a student in Binder: JupyterLab from the Binder-like environment, a chapter
-opened in headless Chromium, Run All Cells from the menu, a Try-it slider moved with the
-keyboard, and the figure redrawn by the kernel (the widget Image's ``src`` changes).
+opened in headless Chromium, Run All Cells from the menu, a Try-it slider dragged with the
+mouse, and the figure redrawn by the kernel (the widget Image's ``src`` changes).
 
 By default the first and the last chapter of ``_toc.yml`` are driven (one, while the book
 has one chapter); ``LIVE_CHAPTERS=all`` drives every chapter. Screenshots of each chapter
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from booktools import toc
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,6 +150,9 @@ RUN_STATE = """() => {
 }"""
 IMAGE_READY = "img => img.complete && img.naturalWidth > 0"
 IMAGE_CHANGED = "([img, src]) => img.src !== src && img.complete && img.naturalWidth > 0"
+HIT = """([x, y]) => { const e = document.elementFromPoint(x, y);
+                    return e ? e.tagName + '.' + e.className : null; }"""
+DRAG_PX = 60   # of a slider track about 90 px wide: a move on any slider, whatever its range
 
 
 def _run_all(page, seconds: float) -> dict:
@@ -168,6 +171,51 @@ def _run_all(page, seconds: float) -> dict:
     raise TimeoutError(f"Run All Cells did not finish within {seconds} s: {state}")
 
 
+SCROLL_STATE = """() => {
+  const outer = document.querySelector(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+  return outer ? [outer.scrollTop, outer.scrollHeight] : null;
+}"""
+
+
+def _wait_still(page, measure, what: str, quiet: float = 1.0, seconds: float = 30) -> None:
+    """Until ``measure()`` has not changed for ``quiet`` seconds.
+
+    After Run All, JupyterLab scrolls the notebook to its last cell once every execution
+    has been answered, which can come after the prompts are all numbered; and its windowed
+    list corrects cell heights as it measures them. A slider found before the page is
+    still moves away under the mouse (seen here: a handle at y = 545 was at y = -3543 by
+    the time of the drag).
+    """
+    deadline = time.monotonic() + seconds
+    last, since = measure(), time.monotonic()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        now = measure()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+    raise TimeoutError(f"{what} was still moving after {seconds} s")
+
+
+def _reach(page, handle, tries: int = 5) -> tuple[float, float, str | None]:
+    """Scroll the handle into view until, at rest, the point at its centre is the handle's.
+
+    Scrolling to a cell makes JupyterLab's windowed list lay out (and measure) the cells
+    around it, which can move the cell again; so: scroll, wait for stillness, look.
+    """
+    for _ in range(tries):
+        handle.scroll_into_view_if_needed()
+        _wait_still(page, handle.bounding_box, "the slider's handle")
+        box = handle.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        hit = page.evaluate(HIT, [x, y])
+        if hit and "noUi-" in hit:
+            break
+    return x, y, hit
+
+
 @pytest.mark.parametrize("notebook", _chapters(), ids=lambda p: p.stem)
 def test_student_runs_the_chapter_and_moves_a_slider(lab, browser, notebook, timings):
     timings["JupyterLab chapters driven"] = ", ".join(p.stem for p in _chapters())
@@ -180,6 +228,8 @@ def test_student_runs_the_chapter_and_moves_a_slider(lab, browser, notebook, tim
         _wait_kernel(lab, notebook, seconds=90)
         page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for()
         _run_all(page, seconds=180)
+        page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for()
+        _wait_still(page, lambda: page.evaluate(SCROLL_STATE), "the notebook")
 
         tryit = page.locator(".jp-OutputArea-output").filter(
             has=page.locator(".widget-slider")).filter(has=page.locator("img")).first
@@ -201,11 +251,28 @@ def test_student_runs_the_chapter_and_moves_a_slider(lab, browser, notebook, tim
 
         at_max = float(handle.get_attribute("aria-valuenow")) >= float(
             handle.get_attribute("aria-valuemax"))
-        handle.focus()
-        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-        page.wait_for_function(IMAGE_CHANGED, arg=[image.element_handle(), before_src],
-                               timeout=30_000)
-        assert readout.text_content() != before_value, "the slider's value did not move"
+        # As a student does: drag the handle with the mouse. (Arrow keys are not used: they
+        # need the handle to keep the focus, and JupyterLab gives it back to its active cell,
+        # the last one after Run All, so a key press can reach a markdown cell instead.)
+        x, y, hit = _reach(page, handle)
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + (-DRAG_PX if at_max else DRAG_PX), y, steps=5)
+        page.mouse.up()
+        try:
+            expect(readout).not_to_have_text(before_value, timeout=10_000)
+        except AssertionError:
+            raise AssertionError(
+                f"the slider did not move from {before_value} when dragged {DRAG_PX} px: the "
+                f"press at {x:.0f}, {y:.0f} hit {hit}; the handle is now at "
+                f"{handle.bounding_box()}") from None
+        try:
+            page.wait_for_function(IMAGE_CHANGED, arg=[image.element_handle(), before_src],
+                                   timeout=30_000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"the slider moved ({before_value} -> "
+                                 f"{readout.text_content()}) but the picture was not redrawn "
+                                 "within 30 s") from None
         SHOTS.mkdir(parents=True, exist_ok=True)
         tryit.screenshot(path=str(SHOTS / f"{notebook.stem}.png"))
     except Exception:
