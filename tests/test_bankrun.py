@@ -203,7 +203,9 @@ def test_bad_calls_are_rejected_by_name():
         b.withdrawing_share([1.0], [0.1], np.inf)
     with pytest.raises(ValueError, match="deposit must hold finite numbers"):
         b.withdrawing_share([0.0], [0.1], 0.5)
-    with pytest.raises(ValueError, match="requests must be a 1-d array"):
+    with pytest.raises(ValueError, match=r"requests must be finite and in \[0, inf\)"):
         b.pay_in_order(np.array([-1.0]), 1.0)
+    with pytest.raises(ValueError, match="requests must be a 1-d array"):
+        b.pay_in_order(np.ones((2, 2)), 1.0)
     assert isinstance(b.Run(market=LinearBook(0.1)).market, LinearBook)
     assert isinstance(b.Run().market, SquareRoot)

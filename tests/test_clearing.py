@@ -398,6 +398,7 @@ BAD = [
     (lambda: Liabilities(np.zeros((2, 2)), ("a", "a")), "distinct"),
     (lambda: Liabilities(np.zeros((2, 2)), ("a",)), "each of the 2 nodes"),
     (lambda: Liabilities(np.zeros((2, 2)), totals=[1.0]), "totals"),
+    (lambda: Liabilities(np.zeros((2, 2)), totals=[-1.0, 0.0]), r"totals must be finite and in"),
     (lambda: Liabilities.from_loans([("a", "b")]), "debtor, creditor, amount"),
     (lambda: Liabilities.from_loans([("a", "a", 1.0)]), "owe itself"),
     (lambda: Liabilities.from_loans([("a", "b", -1.0)]), "amount owed"),

@@ -11,7 +11,8 @@ import dataclasses
 import math
 from numbers import Integral, Real
 
-__all__ = ["in_range", "positive", "non_negative", "non_negative_array", "probability", "count",
+__all__ = ["in_range", "positive", "non_negative", "non_negative_array", "numbers",
+           "probability", "count",
            "finite", "generator", "instance", "choice", "Parameters"]
 
 
@@ -58,17 +59,32 @@ def non_negative(name: str, value, hi: float = math.inf) -> float:
     return in_range(name, value, 0.0, hi, hi_open=math.isinf(hi))
 
 
-def non_negative_array(name: str, value):
-    """A number or an array of numbers, each finite and >= 0, as a float ``ndarray``
+def non_negative_array(name: str, value, hi: float = math.inf):
+    """A number or an array of numbers, each finite and in [0, hi], as a float ``ndarray``
     (0-d for a number)."""
     import numpy as np
 
+    interval = "[0, inf)" if math.isinf(hi) else f"[0, {hi:g}]"
     try:
         a = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be finite and in [0, inf), got {value!r}") from None
-    if not np.all(np.isfinite(a)) or np.any(a < 0):
-        raise ValueError(f"{name} must be finite and in [0, inf), got {value!r}")
+        raise ValueError(f"{name} must be finite and in {interval}, got {value!r}") from None
+    if not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a > hi):
+        raise ValueError(f"{name} must be finite and in {interval}, got {value!r}")
+    return a
+
+
+def numbers(name: str, value):
+    """A non-empty list of numbers (or one number) as a 1-d float ``ndarray``; the caller
+    checks the range of each."""
+    import numpy as np
+
+    try:
+        a = np.atleast_1d(np.asarray(value, dtype=float))
+    except (TypeError, ValueError):
+        a = None
+    if a is None or a.ndim != 1 or a.size == 0:
+        raise ValueError(f"{name} must be a non-empty list of numbers, got {value!r}")
     return a
 
 

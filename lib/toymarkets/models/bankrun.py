@@ -247,9 +247,9 @@ def threshold_outcome(deposit, threshold, fall: float = 0.0, price_weight: float
 def pay_in_order(requests: np.ndarray, reserves: float) -> np.ndarray:
     """Pay ``requests`` (in order of service) from ``reserves``: in full while they last,
     the one that exhausts them in part, the rest nothing. Returns what each is paid."""
-    requests = np.asarray(requests, dtype=float)
-    if requests.ndim != 1 or np.any(~np.isfinite(requests)) or np.any(requests < 0):
-        raise ValueError("requests must be a 1-d array of finite amounts >= 0")
+    requests = v.non_negative_array("requests", requests)
+    if requests.ndim != 1:
+        raise ValueError(f"requests must be a 1-d array of amounts, got shape {requests.shape}")
     reserves = v.non_negative("reserves", reserves)
     before = np.concatenate([[0.0], np.cumsum(requests)[:-1]])
     return np.clip(reserves - before, 0.0, requests)

@@ -174,8 +174,7 @@ class Liabilities(v.Parameters):
         if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 1:
             raise ValueError(f"matrix must be a square matrix with at least one node, "
                              f"got shape {a.shape}")
-        if not np.all(np.isfinite(a)) or np.any(a < 0):
-            raise ValueError("matrix must hold finite amounts in [0, inf) (what row owes column)")
+        v.non_negative_array("matrix (what row owes column)", a)
         if np.any(np.diag(a) != 0):
             raise ValueError("matrix must have a zero diagonal: a node does not owe itself")
         n = a.shape[0]
@@ -184,9 +183,10 @@ class Liabilities(v.Parameters):
         object.__setattr__(self, "matrix", _readonly(a))
         object.__setattr__(self, "names", names)
         if self.totals is not None:
-            totals = np.array(self.totals, dtype=float)
-            if totals.shape != (n,) or not np.all(np.isfinite(totals)) or np.any(totals < 0):
-                raise ValueError(f"totals must be {n} finite amounts in [0, inf)")
+            totals = np.array(v.non_negative_array("totals", self.totals))
+            if totals.shape != (n,):
+                raise ValueError(f"totals must hold one amount per node ({n}), "
+                                 f"got shape {totals.shape}")
             rows, cols = a.sum(axis=1), a.sum(axis=0)
             scale = 1e-9 * (1.0 + np.abs(totals))
             if np.any(np.abs(rows - totals) > scale):
@@ -282,12 +282,10 @@ class Network(v.Parameters):
             e = np.array([v.non_negative(f"outside_assets[{k!r}]", e.get(k, 0.0))
                           for k in names])
         else:
-            e = np.array(e, dtype=float)
+            e = np.array(v.non_negative_array("outside_assets", e))
             if e.shape != (n,):
                 raise ValueError(f"outside_assets must hold one amount per node ({n}), "
                                  f"got shape {e.shape}")
-            if not np.all(np.isfinite(e)) or np.any(e < 0):
-                raise ValueError("outside_assets must be finite amounts in [0, inf)")
         object.__setattr__(self, "outside_assets", _readonly(e + 0.0))
         v.probability("alpha", self.alpha)
         v.probability("beta", self.beta)

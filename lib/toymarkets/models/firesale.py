@@ -343,10 +343,7 @@ class Spiral(SolverResult):
     def after_sale(self, quantity) -> pd.DataFrame:
         """The mark, the cash raised and the call still open after selling each of
         ``quantity`` (million tokens, in [0, X]) at once: :math:`M(q)` of the docstring."""
-        q = np.atleast_1d(np.asarray(quantity, dtype=float))
-        x = self.params.holdings
-        if not np.all(np.isfinite(q)) or np.any(q < 0) or np.any(q > x):
-            raise ValueError(f"quantity must be in [0, {x:g}], got {quantity!r}")
+        q = np.atleast_1d(v.non_negative_array("quantity", quantity, self.params.holdings))
         mark, cash, left = _after_sale(self.params, self.loan, self.price, q)
         return pd.DataFrame({"mark": mark, "cash raised": cash, "call left": left},
                             index=pd.Index(q, name="tokens sold")) + 0.0

@@ -144,10 +144,7 @@ def _price(params: Group, price) -> float:
 
 
 def _prices(price) -> np.ndarray:
-    p = np.asarray(price, dtype=float)
-    if not np.all(np.isfinite(p)) or np.any(p < 0) or np.any(p > 1e4):
-        raise ValueError(f"price must be in [0, 10000], got {price!r}")
-    return p
+    return v.non_negative_array("price", price, 1e4)
 
 
 def _out(a: np.ndarray):
@@ -258,10 +255,8 @@ def liquid_coverage(params: Group) -> float:
 def rescue_surplus(franchise, hole):
     r"""What a rescuer gains by taking the group over with its debts, :math:`F - H`
     [million USD]: the most it would pay; it walks away when this is negative."""
-    f, h = np.asarray(franchise, dtype=float), np.asarray(hole, dtype=float)
-    for name, a, given in (("franchise", f, franchise), ("hole", h, hole)):
-        if not np.all(np.isfinite(a)) or np.any(a < 0):
-            raise ValueError(f"{name} must be in [0, inf), got {given!r}")
+    f = v.non_negative_array("franchise", franchise)
+    h = v.non_negative_array("hole", hole)
     return _out(f - h)
 
 
