@@ -34,6 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
     (lambda: v.non_negative_array("q", [1.0, -1e-300]), r"q must be finite and in \[0, inf\)"),
     (lambda: v.non_negative_array("q", [1.0, float("nan")]), r"q must be finite and in \[0"),
     (lambda: v.non_negative_array("q", "many"), r"q must be finite and in \[0"),
+    (lambda: v.non_negative_array("q", [0.5, 2.5], 2.0), r"q must be finite and in \[0, 2\], got"),
+    (lambda: v.numbers("xs", []), "xs must be a non-empty list of numbers, got"),
+    (lambda: v.numbers("xs", [[1.0, 2.0]]), "xs must be a non-empty list of numbers"),
+    (lambda: v.numbers("xs", ["a"]), "xs must be a non-empty list of numbers"),
 ])
 def test_checks_name_the_parameter_and_range(call, message):
     with pytest.raises(ValueError, match=message):
@@ -51,6 +55,9 @@ def test_non_negative_arrays_come_back_as_float_arrays_unchanged(values):
     assert out.dtype == float and out.shape == (len(values),)
     assert out.tolist() == [float(x) for x in values]
     assert v.non_negative_array("q", 2).shape == ()
+    capped = [min(x, 2.0) for x in values] + [2.0]                  # hi itself is allowed
+    assert v.non_negative_array("q", capped, 2.0).tolist() == capped
+    assert v.numbers("q", capped).tolist() == capped and v.numbers("q", 3).tolist() == [3.0]
 
 
 # ---------------------------------------------------------------- balance sheet

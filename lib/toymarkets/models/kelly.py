@@ -176,9 +176,7 @@ def growth_table(p: float, b: float, multiples) -> pd.DataFrame:
     if star == 0.0:
         raise ValueError(f"p and b must give the bet an edge (b p - (1 - p) > 0), got p={p!r}, "
                          f"b={b!r}")
-    c = np.asarray(multiples, dtype=float)
-    if c.ndim != 1 or c.size == 0 or np.any(~np.isfinite(c)) or np.any(c < 0):
-        raise ValueError(f"multiples must be a non-empty list of numbers in [0, inf), got {c!r}")
+    c = v.non_negative_array("multiples", v.numbers("multiples", multiples))
     if np.any(c * star >= 1.0):
         raise ValueError(f"multiples must be in [0, {1.0 / star:g}) for this bet (a stake below "
                          f"the whole wealth), got {c!r}")

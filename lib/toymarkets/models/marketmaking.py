@@ -248,9 +248,7 @@ def simulated_book_income(mm: MarketMaker, half_spreads, rng: np.random.Generato
     v.instance("mm", mm, MarketMaker)
     v.generator(rng)
     n_paths = v.count("n_paths", n_paths, 2, 100_000)
-    deltas = np.atleast_1d(np.asarray(half_spreads, dtype=float))
-    if deltas.ndim != 1 or deltas.size == 0:
-        raise ValueError("half_spreads must be a non-empty list of numbers")
+    deltas = v.numbers("half_spreads", half_spreads)
     rows = []
     for delta in deltas:
         v.in_range("half_spreads", delta, 0.0, mm.s0, hi_open=True)

@@ -383,9 +383,7 @@ def support_by_budget(params: PriceSupport, budgets, rng: np.random.Generator,
     v.instance("params", params, PriceSupport)
     v.generator(rng)
     n_paths = v.count("n_paths", n_paths, 3, 100_000)
-    values = np.atleast_1d(np.asarray(budgets, dtype=float))
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError("budgets must be a non-empty list of numbers")
+    values = v.numbers("budgets", budgets)
     rows = {}
     for budget in values:
         budget = v.non_negative("budgets", budget, 1e9)
