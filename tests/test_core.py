@@ -35,6 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
     (lambda: v.non_negative_array("q", [1.0, float("nan")]), r"q must be finite and in \[0"),
     (lambda: v.non_negative_array("q", "many"), r"q must be finite and in \[0"),
     (lambda: v.non_negative_array("q", [0.5, 2.5], 2.0), r"q must be finite and in \[0, 2\], got"),
+    (lambda: v.array_in_range("f", [0.5, 1.0], 0, 1, hi_open=True),
+     r"f must be finite and in \[0, 1\)"),
+    (lambda: v.array_in_range("c", [0.0], 0, np.inf, lo_open=True, hi_open=True),
+     r"c must be finite and in \(0, inf\)"),
     (lambda: v.numbers("xs", []), "xs must be a non-empty list of numbers, got"),
     (lambda: v.numbers("xs", [[1.0, 2.0]]), "xs must be a non-empty list of numbers"),
     (lambda: v.numbers("xs", ["a"]), "xs must be a non-empty list of numbers"),
@@ -57,7 +61,12 @@ def test_non_negative_arrays_come_back_as_float_arrays_unchanged(values):
     assert v.non_negative_array("q", 2).shape == ()
     capped = [min(x, 2.0) for x in values] + [2.0]                  # hi itself is allowed
     assert v.non_negative_array("q", capped, 2.0).tolist() == capped
-    assert v.numbers("q", capped).tolist() == capped and v.numbers("q", 3).tolist() == [3.0]
+
+
+@given(st.lists(st.floats(-1e300, 1e300), min_size=1, max_size=6))
+def test_numbers_come_back_as_a_one_dimensional_float_array(values):
+    assert v.numbers("q", values).tolist() == [float(x) for x in values]
+    assert v.numbers("q", 3).tolist() == [3.0]
 
 
 # ---------------------------------------------------------------- balance sheet

@@ -11,7 +11,8 @@ import dataclasses
 import math
 from numbers import Integral, Real
 
-__all__ = ["in_range", "positive", "non_negative", "non_negative_array", "numbers",
+__all__ = ["in_range", "positive", "non_negative", "array_in_range", "non_negative_array",
+           "numbers",
            "probability", "count",
            "finite", "generator", "instance", "choice", "Parameters"]
 
@@ -59,19 +60,26 @@ def non_negative(name: str, value, hi: float = math.inf) -> float:
     return in_range(name, value, 0.0, hi, hi_open=math.isinf(hi))
 
 
-def non_negative_array(name: str, value, hi: float = math.inf):
-    """A number or an array of numbers, each finite and in [0, hi], as a float ``ndarray``
-    (0-d for a number)."""
+def array_in_range(name: str, value, lo: float, hi: float, *, lo_open=False, hi_open=False):
+    """:func:`in_range` for a number or an array of numbers: each finite and in the
+    interval, returned as a float ``ndarray`` (0-d for a number)."""
     import numpy as np
 
-    interval = "[0, inf)" if math.isinf(hi) else f"[0, {hi:g}]"
+    interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
     try:
         a = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be finite and in {interval}, got {value!r}") from None
-    if not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a > hi):
+        a = np.array(np.nan)
+    too_low = a <= lo if lo_open else a < lo
+    too_high = a >= hi if hi_open else a > hi
+    if not np.all(np.isfinite(a)) or np.any(too_low) or np.any(too_high):
         raise ValueError(f"{name} must be finite and in {interval}, got {value!r}")
     return a
+
+
+def non_negative_array(name: str, value, hi: float = math.inf):
+    """Each number finite and in [0, hi], as a float ``ndarray`` (0-d for a number)."""
+    return array_in_range(name, value, 0.0, hi, hi_open=math.isinf(hi))
 
 
 def numbers(name: str, value):

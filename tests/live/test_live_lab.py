@@ -229,6 +229,7 @@ def test_student_runs_the_chapter_and_moves_a_slider(lab, browser, notebook, tim
         page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for()
         _run_all(page, seconds=180)
         page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for()
+        assert page.evaluate(SCROLL_STATE), "no .jp-WindowedPanel-outer: JupyterLab changed"
         _wait_still(page, lambda: page.evaluate(SCROLL_STATE), "the notebook")
 
         tryit = page.locator(".jp-OutputArea-output").filter(

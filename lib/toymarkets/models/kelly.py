@@ -86,9 +86,7 @@ def growth_rate(f, p: float, b: float):
     r"""Expected log-growth per round, :math:`p\ln(1+bf) + (1-p)\ln(1-f)`, for ``f`` in [0, 1)."""
     p = v.in_range("p", p, 0.0, 1.0, lo_open=True, hi_open=True)
     b = v.positive("b", b, 1e6)
-    f = np.asarray(f, dtype=float)
-    if np.any(~np.isfinite(f)) or np.any((f < 0) | (f >= 1)):
-        raise ValueError(f"f must be in [0, 1), got {f!r}")
+    f = v.array_in_range("f", f, 0.0, 1.0, hi_open=True)
     g = p * np.log1p(b * f) + (1 - p) * np.log1p(-f)
     return float(g) if g.ndim == 0 else g
 
@@ -97,9 +95,7 @@ def mean_return(f, p: float, b: float):
     r"""Average return per round of staking ``f``, :math:`f\,(bp - (1-p))`, for ``f`` in [0, 1)."""
     p = v.in_range("p", p, 0.0, 1.0, lo_open=True, hi_open=True)
     b = v.positive("b", b, 1e6)
-    f = np.asarray(f, dtype=float)
-    if np.any(~np.isfinite(f)) or np.any((f < 0) | (f >= 1)):
-        raise ValueError(f"f must be in [0, 1), got {f!r}")
+    f = v.array_in_range("f", f, 0.0, 1.0, hi_open=True)
     r = f * (b * p - (1 - p))
     return float(r) if r.ndim == 0 else r
 
@@ -147,9 +143,7 @@ def zero_growth_fraction(p: float, b: float) -> float:
 def double_before_half(c):
     r"""Chance of doubling before halving when betting ``c`` times Kelly (continuous),
     :math:`1 / (1 + 2^{1 - 2/c})`; ``c`` > 0 (arrays allowed)."""
-    c = np.asarray(c, dtype=float)
-    if np.any(~np.isfinite(c)) or np.any(c <= 0):
-        raise ValueError(f"c must be in (0, inf), got {c!r}")
+    c = v.array_in_range("c", c, 0.0, math.inf, lo_open=True, hi_open=True)
     out = 1.0 / (1.0 + 2.0 ** (1.0 - 2.0 / c))
     return float(out) if out.ndim == 0 else out
 
@@ -157,9 +151,7 @@ def double_before_half(c):
 def half_before_double(c):
     r"""Chance of halving before doubling when betting ``c`` times Kelly (continuous),
     :math:`1 / (1 + 2^{2/c - 1}) = 1 -` :func:`double_before_half`; ``c`` > 0 (arrays allowed)."""
-    c = np.asarray(c, dtype=float)
-    if np.any(~np.isfinite(c)) or np.any(c <= 0):
-        raise ValueError(f"c must be in (0, inf), got {c!r}")
+    c = v.array_in_range("c", c, 0.0, math.inf, lo_open=True, hi_open=True)
     out = 1.0 / (1.0 + 2.0 ** (2.0 / c - 1.0))
     return float(out) if out.ndim == 0 else out
 
